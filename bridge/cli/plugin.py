@@ -1,0 +1,4 @@
+"""CLI commands: plugin (placeholder, filled in by its issue)."""
+from __future__ import annotations
+
+commands: list = []
