@@ -1,0 +1,189 @@
+"""A library of packs: discovery, standards, cross-pack references, validation.
+
+``resource_packs/`` is the library. Loading a set of packs also loads their siblings
+so that ``use = "<pack>:<resource>"`` references can be resolved and checked.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bridge.i18n import tr
+from bridge.pack.checks import DEFAULT_MAX_FILE_BYTES, check_pack_content
+from bridge.pack.load import PACK_FILE, load_pack
+from bridge.pack.model import Pack, Resource
+from bridge.pack.problems import Problem
+from bridge.pack.standard import find_standard, load_standard
+
+STANDARDS_DIR = "standards"
+
+
+@dataclass
+class Catalog:
+    """Packs by id, with every problem found while loading them."""
+
+    packs: dict[str, Pack] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)  # ids of the packs asked for, in order
+    standards_checked: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    def selected(self) -> list[Pack]:
+        return [self.packs[i] for i in self.requested if i in self.packs]
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[Path], list[Problem]]:
+    """Split command-line paths into pack files and standard files.
+
+    A path may be a pack folder, a ``pack.toml``, a folder of packs, or a standards
+    folder / file (validated on its own).
+    """
+    packs: list[Path] = []
+    standards: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_file() and path.name == PACK_FILE:
+            packs.append(path)
+        elif path.is_file() and path.suffix == ".toml":
+            standards.append(path)
+        elif (path / PACK_FILE).is_file():
+            packs.append(path / PACK_FILE)
+        elif path.is_dir() and (path.name == STANDARDS_DIR or path.parent.name == STANDARDS_DIR):
+            standards.extend(sorted(path.glob("*.toml")))
+        elif path.is_dir() and (found := sorted(path.glob(f"*/{PACK_FILE}"))):
+            packs.extend(found)
+            if (path / STANDARDS_DIR).is_dir():
+                standards.extend(sorted((path / STANDARDS_DIR).glob("*.toml")))
+        else:
+            problems.append(Problem(str(path), None, "file-missing",
+                                    tr("No pack here: expected a folder with pack.toml, a pack.toml, or a folder of packs.",
+                                       "这里没有资源包：需要包含 pack.toml 的目录、pack.toml 文件或存放资源包的目录。")))
+    return list(dict.fromkeys(p.resolve() for p in packs)), list(dict.fromkeys(s.resolve() for s in standards)), problems
+
+
+def load_catalog(paths: list[Path], *, check_content: bool = True,
+                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Catalog:
+    """Load the packs named by ``paths`` (plus their siblings, for references) and check them.
+
+    Problems are reported for the requested packs and standard files only.
+    """
+    catalog = Catalog()
+    pack_files, standard_files, problems = discover(paths)
+    catalog.problems.extend(problems)
+    requested_files = set(pack_files)
+    siblings = {f for pf in pack_files for f in pf.parent.parent.glob(f"*/{PACK_FILE}")}
+    standards_cache: dict[Path, tuple] = {}
+
+    for file in sorted(requested_files) + sorted(siblings - requested_files):
+        pack, pack_problems = load_pack(file)
+        wanted = file in requested_files
+        if pack is None:
+            if wanted:
+                catalog.problems.extend(pack_problems)
+            continue
+        if pack.id in catalog.packs:
+            if wanted:
+                other = catalog.packs[pack.id].file
+                pack_problems.append(Problem(str(file), None, "duplicate-id",
+                                             tr("Pack id '{id}' is also used by {other}; pack ids must be unique.",
+                                                "资源包 id“{id}”已被 {other} 使用；资源包 id 必须唯一。", id=pack.id, other=other)))
+                catalog.problems.extend(pack_problems)
+            continue
+        _attach_standard(pack, standards_cache, pack_problems)
+        catalog.packs[pack.id] = pack
+        if wanted:
+            catalog.requested.append(pack.id)
+            catalog.problems.extend(pack_problems)
+
+    for pack in list(catalog.packs.values()):
+        _resolve_references(pack, catalog, report=pack.id in catalog.requested)
+    if check_content:
+        for pack_id in catalog.requested:
+            catalog.problems.extend(check_pack_content(catalog.packs[pack_id], max_file_bytes=max_file_bytes))
+    for file in standard_files:
+        if file not in standards_cache:
+            standards_cache[file] = load_standard(file)
+        catalog.problems.extend(standards_cache[file][1])
+        catalog.standards_checked.append(file)
+    catalog.requested.sort(key=lambda i: str(catalog.packs[i].file))
+    return catalog
+
+
+def _attach_standard(pack: Pack, cache: dict, problems: list[Problem]) -> None:
+    cert = pack.certificate
+    if cert is None:
+        return
+    ref = cert.standard_ref
+    if not ref:
+        return
+    path = find_standard(ref, pack.root, [pack.root.parent / STANDARDS_DIR, pack.root / STANDARDS_DIR])
+    if path is None:
+        problems.append(Problem(str(pack.file), None, "standard-missing",
+                                tr("Standard '{ref}' not found: put {ref}.toml in {dir}, or give a .toml path inside the pack.",
+                                   "找不到标准“{ref}”：请将 {ref}.toml 放在 {dir}，或填写资源包内的 .toml 路径。",
+                                   ref=ref, dir=pack.root.parent / STANDARDS_DIR)))
+        return
+    path = path.resolve()
+    if path not in cache:
+        cache[path] = load_standard(path)
+    standard, std_problems = cache[path]
+    problems.extend(std_problems)
+    cert.standard = standard
+    if standard is not None and cert.level and cert.level not in standard.levels:
+        problems.append(Problem(str(pack.file), None, "bad-level",
+                                tr("Standard '{s}' has no table for level {l}.", "标准“{s}”中没有{l}等级的要求表。",
+                                   s=standard.id, l=cert.level)))
+
+
+def _resolve_references(pack: Pack, catalog: Catalog, *, report: bool) -> None:
+    for section in pack.sections:
+        for index, resource in enumerate(section.resources):
+            if resource.use is None:
+                continue
+            resolved, problem = _follow(pack, resource, catalog)
+            if problem and report:
+                catalog.problems.append(problem)
+            if resolved is not None:
+                section.resources[index] = resolved
+
+
+def _follow(pack: Pack, resource: Resource, catalog: Catalog) -> tuple[Resource | None, Problem | None]:
+    """Follow a ``use`` chain to the authored resource; apply this entry's overrides."""
+    seen = [f"{pack.id}:{resource.id}"]
+    current = resource
+    while current.use is not None:
+        ref = current.use
+        pack_id, _, res_id = ref.partition(":")
+        home = catalog.packs.get(pack_id)
+        target = home.resource(res_id) if home else None
+        if target is None:
+            return None, Problem(str(pack.file), resource.line_of("use"), "reference-unknown",
+                                 tr("'{ref}' names no known resource: use \"<pack id>:<resource id>\" of an existing pack.",
+                                    "“{ref}”没有对应的资源：请写成 \"<资源包 id>:<资源 id>\"，并指向已有的资源包。", ref=ref))
+        if ref in seen:
+            return None, Problem(str(pack.file), resource.line_of("use"), "reference-cycle",
+                                 tr("'use' references form a cycle: {chain}. Point one of them at the authored resource.",
+                                    "use 引用形成了循环：{chain}。请让其中一个指向实际编写的资源。",
+                                    chain=" → ".join(seen + [ref])))
+        seen.append(ref)
+        current = target
+    resolved = dataclasses.replace(
+        current, id=resource.id, section=resource.section, position=resource.position, line=resource.line,
+        key_lines=resource.key_lines, use=resource.use,
+        title=resource.title or current.title,
+        visible=resource.visible if "visible" in resource.key_lines else current.visible,
+        description=resource.description if "description" in resource.key_lines else current.description,
+        skills=resource.skills if "skills" in resource.key_lines else current.skills,
+        status=resource.status if "status" in resource.key_lines else current.status,
+        home_root=current.home_root or catalog.packs[current.home_pack].root)
+    if resolved.ready and not current.ready:
+        return resolved, Problem(str(pack.file), resource.line_of("use"), "reference-planned",
+                                 tr("'{ref}' is still planned in its home pack, so it cannot count as ready here. "
+                                    "Mark this entry status = \"planned\" or produce the source first.",
+                                    "“{ref}”在其所属资源包中仍为 planned，这里不能算作 ready。请将此条目标为 status = \"planned\"，或先完成源资源。",
+                                    ref=resource.use))
+    return resolved, None

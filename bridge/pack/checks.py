@@ -1,0 +1,130 @@
+"""Content checks of a loaded pack: files, URLs, templates, quizzes, skill codes."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bridge.i18n import tr
+from bridge.pack.model import Pack, Resource
+from bridge.pack.problems import Problem, ProblemList
+
+DEFAULT_MAX_FILE_BYTES = 200 * 1024 * 1024
+QUIZ_SUFFIXES = {".gift": "gift", ".txt": "gift", ".xml": "xml"}
+PAGE_SUFFIXES = {".html", ".htm"}
+
+
+def check_pack_content(pack: Pack, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> list[Problem]:
+    """Every content problem of a pack whose references are already resolved."""
+    problems = ProblemList(pack.file)
+    requirements = None
+    if pack.certificate and pack.certificate.standard and pack.certificate.level:
+        requirements = pack.certificate.standard.requirement_map(pack.certificate.level)
+    for resource in pack.resources:
+        if resource.url is not None:
+            _check_url(resource, problems)
+        if requirements is not None:
+            _check_skills(pack, resource, requirements, problems)
+        if resource.ready and resource.type:
+            _check_ready(pack, resource, problems, max_file_bytes)
+    return problems.items
+
+
+def _check_url(resource: Resource, problems: ProblemList) -> None:
+    parts = urlsplit(resource.url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problems.add(resource.line_of("url"), "url-scheme",
+                     tr("URL '{u}' must start with http:// or https:// and name a host.",
+                        "链接“{u}”必须以 http:// 或 https:// 开头并包含主机名。", u=resource.url))
+
+
+def _check_skills(pack: Pack, resource: Resource, requirements: dict, problems: ProblemList) -> None:
+    for code in resource.skills:
+        if code not in requirements:
+            problems.add(resource.line_of("skills"), "unknown-skill",
+                         tr("Skill code '{c}' is not a requirement of {cert} at level {level} (standard {std}). "
+                            "Use a code from that level's table.",
+                            "技能编码“{c}”不是《{cert}》{level}标准（{std}）中的职业技能要求。请使用该等级表中的编码。",
+                            c=code, cert=pack.certificate.name, level=pack.certificate.level,
+                            std=pack.certificate.standard.id))
+
+
+def _check_ready(pack: Pack, resource: Resource, problems: ProblemList, max_bytes: int) -> None:
+    if resource.source_ref is not None and resource.source is None:
+        return  # path-escapes already reported
+    kind = resource.type
+    if kind == "url" and not resource.url:
+        return _no_content(resource, problems, "url")
+    if kind == "label" and resource.text is None and resource.source is None:
+        return _no_content(resource, problems, "text")
+    if kind in ("file", "quiz") and resource.source is None:
+        return _no_content(resource, problems, "source")
+    if kind == "page" and resource.source is None and resource.template is None:
+        return _no_content(resource, problems, "template")
+    if resource.source is not None and not _check_file(resource, problems, max_bytes):
+        return
+    if kind == "quiz":
+        _check_quiz(resource, problems)
+    elif kind in ("page", "label"):
+        _check_page(pack, resource, problems)
+
+
+def _no_content(resource: Resource, problems: ProblemList, key: str) -> None:
+    problems.add(resource.line, "no-content",
+                 tr("The ready {type} '{id}' has no content: set '{key}', or mark it status = \"planned\".",
+                    "状态为 ready 的{type}资源“{id}”没有内容：请设置“{key}”，或标记为 status = \"planned\"。",
+                    type=resource.type, id=resource.id, key=key))
+
+
+def _check_file(resource: Resource, problems: ProblemList, max_bytes: int) -> bool:
+    path = resource.source
+    line = resource.line_of("source")
+    if not path.is_file():
+        problems.add(line, "file-missing",
+                     tr("File '{p}' does not exist in the pack. Add it or fix the path.",
+                        "资源包中不存在文件“{p}”。请添加文件或修改路径。", p=resource.source_ref))
+        return False
+    size = path.stat().st_size
+    if size == 0:
+        problems.add(line, "file-empty", tr("File '{p}' is empty.", "文件“{p}”为空。", p=resource.source_ref))
+        return False
+    if size > max_bytes:
+        problems.add(line, "file-too-large",
+                     tr("File '{p}' is {mb:.1f} MiB, over the limit of {lim:.1f} MiB. Compress it or raise --max-file-size.",
+                        "文件“{p}”大小为 {mb:.1f} MiB，超过上限 {lim:.1f} MiB。请压缩文件或调高 --max-file-size。",
+                        p=resource.source_ref, mb=size / 2**20, lim=max_bytes / 2**20))
+        return False
+    suffix = path.suffix.lower()
+    if resource.type == "quiz" and suffix not in QUIZ_SUFFIXES:
+        problems.add(line, "wrong-kind",
+                     tr("A quiz source must be GIFT (.gift, .txt) or Moodle XML (.xml), not '{p}'.",
+                        "测验来源必须是 GIFT（.gift、.txt）或 Moodle XML（.xml），而不是“{p}”。", p=resource.source_ref))
+        return False
+    if resource.type in ("page", "label") and suffix not in PAGE_SUFFIXES:
+        problems.add(line, "wrong-kind",
+                     tr("A page source must be an HTML file (.html), not '{p}'.",
+                        "页面来源必须是 HTML 文件（.html），而不是“{p}”。", p=resource.source_ref))
+        return False
+    return True
+
+
+def _check_quiz(resource: Resource, problems: ProblemList) -> None:
+    from bridge.quiz import check_quiz_file
+
+    _, quiz_problems = check_quiz_file(resource.source)
+    for qp in quiz_problems:
+        problems.items.append(Problem(str(qp.file), qp.line, "quiz-invalid", f"{qp.code}: {qp.message}"))
+
+
+def _check_page(pack: Pack, resource: Resource, problems: ProblemList) -> None:
+    from bridge.render.pages import RenderError, read_text, render_page
+
+    try:
+        if resource.type == "label":
+            if resource.text is None:
+                read_text(resource.source)
+        else:
+            render_page(pack, resource, resource.home_root)
+    except RenderError as err:
+        file = str(err.file) if err.file and err.file.is_absolute() else str(pack.file)
+        line = err.line if err.file else resource.line_of("template" if resource.template else "source")
+        problems.items.append(Problem(file, line, err.code, err.message))

@@ -1,0 +1,81 @@
+"""The keys each table of ``pack.toml`` and of a standard file may hold.
+
+A typo such as ``titel`` must be an error, not silently ignored, so every table is
+checked against its key list. Types are Python types from ``tomllib``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bridge.i18n import tr
+from bridge.pack.lines import LineIndex
+from bridge.pack.problems import ProblemList
+
+
+@dataclass(frozen=True)
+class Key:
+    type: type | tuple[type, ...]
+    required: bool = False
+
+
+PACK = {
+    "id": Key(str, True), "title": Key(str, True), "version": Key(str, True),
+    "owners": Key(list, True), "description": Key(str), "kind": Key(str),
+}
+CERTIFICATE = {"name": Key(str, True), "issuer": Key(str, True), "level": Key(str, True),
+               "standard": Key(str, True)}
+COURSE = {"shortname": Key(str, True), "fullname": Key(str, True), "category": Key(str, True),
+          "target": Key((float, int)), "summary": Key(str)}
+SECTION = {"title": Key(str, True), "summary": Key(str), "resources": Key(list)}
+RESOURCE = {
+    "id": Key(str, True), "type": Key(str), "title": Key(str), "skills": Key(list),
+    "status": Key(str), "visible": Key(bool), "description": Key(str), "source": Key(str),
+    "template": Key(str), "vars": Key(dict), "url": Key(str), "text": Key(str), "use": Key(str),
+}
+#: What a ``use`` entry may set besides ``id`` and ``use``.
+USE_OVERRIDES = {"id", "use", "title", "visible", "description", "skills", "status"}
+TOP = {"pack": Key(dict, True), "certificate": Key(dict), "course": Key(dict), "sections": Key(list)}
+
+STANDARD_TOP = {"standard": Key(dict, True), "levels": Key(list, True)}
+STANDARD = {"id": Key(str, True), "certificate": Key(str, True), "issuer": Key(str, True),
+            "version": Key(str), "source": Key(str)}
+STANDARD_LEVEL = {"level": Key(str, True), "areas": Key(list, True)}
+STANDARD_AREA = {"code": Key(str, True), "name": Key(str, True), "tasks": Key(list, True)}
+STANDARD_TASK = {"code": Key(str, True), "name": Key(str, True), "requirements": Key(list, True)}
+STANDARD_REQUIREMENT = {"code": Key(str, True), "text": Key(str, True)}
+
+_TYPE_NAMES = {str: "string", list: "array", dict: "table", bool: "boolean", float: "number", int: "integer"}
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    if isinstance(t, tuple):
+        return _TYPE_NAMES.get(t[0], t[0].__name__)
+    return _TYPE_NAMES.get(t, t.__name__)
+
+
+def check_table(table: Any, keys: dict[str, Key], path: tuple, where: str,
+                problems: ProblemList, lines: LineIndex) -> bool:
+    """Check one table's keys and value types; return False when it is not a table."""
+    if not isinstance(table, dict):
+        problems.add(lines.line(*path), "bad-value",
+                     tr("{where} must be a table.", "{where} 必须是一个表（table）。", where=where))
+        return False
+    for name, value in table.items():
+        key = keys.get(name)
+        if key is None:
+            known = ", ".join(sorted(keys))
+            problems.add(lines.line(*path, name), "unknown-key",
+                         tr("Unknown key '{name}' in {where}. Known keys: {known}. Check the spelling.",
+                            "{where} 中有未知的键“{name}”。可用的键：{known}。请检查拼写。",
+                            name=name, where=where, known=known))
+        elif not isinstance(value, key.type) or (key.type is int and isinstance(value, bool)):
+            problems.add(lines.line(*path, name), "bad-value",
+                         tr("'{name}' in {where} must be a {type}.", "{where} 中的“{name}”必须是 {type} 类型。",
+                            name=name, where=where, type=_type_name(key.type)))
+    for name, key in keys.items():
+        if key.required and name not in table:
+            problems.add(lines.line(*path), "missing-field",
+                         tr("{where} needs '{name}'. Add it.", "{where} 缺少必填项“{name}”，请补上。",
+                            name=name, where=where))
+    return True

@@ -1,0 +1,45 @@
+"""Reading a TOML file into data, line index and problems (never raises for bad input)."""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from bridge.i18n import tr
+from bridge.pack.lines import LineIndex
+from bridge.pack.problems import ProblemList
+
+
+def decode_text(data: bytes, problems: ProblemList) -> str | None:
+    """UTF-8 (BOM allowed) or a ``not-utf8`` problem naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        problems.add(line, "not-utf8",
+                     tr("The file is not UTF-8 text (byte {pos}). Save it as UTF-8.",
+                        "文件不是 UTF-8 编码（第 {pos} 字节）。请以 UTF-8 编码保存。", pos=err.start))
+        return None
+
+
+def read_toml(path: Path, problems: ProblemList) -> tuple[dict[str, Any] | None, LineIndex]:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.add(None, "file-missing",
+                     tr("Cannot read the file: {err}.", "无法读取文件：{err}。", err=err.strerror or err))
+        return None, LineIndex("")
+    text = decode_text(raw, problems)
+    if text is None:
+        return None, LineIndex("")
+    lines = LineIndex(text)
+    try:
+        return tomllib.loads(text), lines
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"line (\d+)", str(err))
+        detail = re.sub(r"\s*\(at .*?\)$", "", str(err))
+        problems.add(int(match.group(1)) if match else None, "toml-syntax",
+                     tr("TOML syntax error: {detail}. Fix this line (strings need quotes, tables [name]).",
+                        "TOML 语法错误：{detail}。请修改这一行（字符串要加引号，表写作 [name]）。", detail=detail))
+        return None, lines

@@ -1,0 +1,1 @@
+"""Turning pack resources into what is pushed: rendered pages, quiz XML, fingerprints."""
