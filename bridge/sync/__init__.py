@@ -1,0 +1,1 @@
+"""Sync: remote snapshot, the pure planner, the executor, state and locking."""
