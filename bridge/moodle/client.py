@@ -95,7 +95,9 @@ class MoodleClient:
     def create_category(self, name: str, parent: int = 0, idnumber: str | None = None,
                         description: str = "") -> dict:
         """Create a course category; returns ``{id, name}`` (``core_course_create_categories``)."""
-        category = {"name": name, "parent": parent, "idnumber": idnumber, "description": description or None}
+        category = {"name": name, "parent": parent, "idnumber": idnumber}
+        if description:
+            category.update(description=description, descriptionformat=1)
         return self.call("core_course_create_categories", write=True, categories=[category])[0]
 
     def get_course_by_shortname(self, shortname: str) -> dict | None:
