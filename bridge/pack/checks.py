@@ -69,7 +69,7 @@ def _check_ready(pack: Pack, resource: Resource, problems: ProblemList, max_byte
 
 
 def _no_content(resource: Resource, problems: ProblemList, key: str) -> None:
-    problems.add(resource.line, "no-content",
+    problems.add(resource.line_of("id"), "no-content",
                  tr("The ready {type} '{id}' has no content: set '{key}', or mark it status = \"planned\".",
                     "状态为 ready 的{type}资源“{id}”没有内容：请设置“{key}”，或标记为 status = \"planned\"。",
                     type=resource.type, id=resource.id, key=key))

@@ -31,12 +31,17 @@ class LineIndex:
         current: tuple = ()
         in_string: str | None = None
         depth = 0  # open brackets of a multi-line array value
+        array: tuple = ()  # path of that array; its inline-table elements get indices
+        element = 0
         for number, line in enumerate(text.splitlines(), start=1):
             if in_string:
                 if in_string in line:
                     in_string = None
                 continue
             if depth > 0:
+                if depth == 1 and line.lstrip().startswith("{"):
+                    self._lines.setdefault(array + (element,), number)
+                    element += 1
                 depth += _bracket_balance(line)
                 continue
             header = _HEADER.match(line)
@@ -56,6 +61,7 @@ class LineIndex:
                     in_string = quote
             if not in_string:
                 depth = max(0, _bracket_balance(rest))
+                array, element = path, 0
 
     def _resolve(self, names: list[str], is_array: bool, counters: dict[tuple, int]) -> tuple:
         # Rebuild the concrete path, putting in the current index of every array of

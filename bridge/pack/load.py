@@ -119,7 +119,7 @@ class PackLoader:
                 if resource is None:
                     continue
                 if resource.id in seen:
-                    self.problems.add(resource.line, "duplicate-id",
+                    self.problems.add(resource.line_of("id"), "duplicate-id",
                                       tr("Resource id '{id}' is already used on line {first}; ids must be unique in a pack.",
                                          "资源 id“{id}”已在第 {first} 行使用；同一资源包内 id 必须唯一。",
                                          id=resource.id, first=seen[resource.id]))
