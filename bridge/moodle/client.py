@@ -195,15 +195,15 @@ class MoodleClient:
         """``plugin_info()`` once per client; every plugin wrapper calls this first."""
         return self._plugin or self.plugin_info()
 
-    def _plugin_call(self, name: str, *, write: bool, **params: Any) -> dict:
+    def _plugin_call(self, function: str, params: dict[str, Any], *, write: bool) -> dict:
         self.require_plugin()
         # Plugin warnings are informational (the write happened); they ride on the result.
-        return self.call(PLUGIN_PREFIX + name, write=write, allow_warnings=True, **params)
+        return self.requester.call(PLUGIN_PREFIX + function, params, write=write, allow_warnings=True)
 
     def ensure_sections(self, courseid: int, sections: Sequence[tuple[int, str]]) -> list[RemoteSection]:
         """Create/rename sections; returns all sections (``local_certbridge_ensure_sections``)."""
-        result = self._plugin_call("ensure_sections", write=True, courseid=courseid,
-                                   sections=[{"number": n, "name": name} for n, name in sections])
+        result = self._plugin_call("ensure_sections", {
+            "courseid": courseid, "sections": [{"number": n, "name": name} for n, name in sections]}, write=True)
         return [RemoteSection(number=int(s["number"]), id=int(s["id"]), name=s.get("name") or "",
                               visible=bool(int(s.get("visible", 1)))) for s in result["sections"]]
 
@@ -213,30 +213,30 @@ class MoodleClient:
         """Create or update the module with this idnumber (``local_certbridge_upsert_module``)."""
         if modname not in MODNAMES:
             raise ValueError(f"modname must be one of {', '.join(MODNAMES)}, not {modname!r}")
-        result = self._plugin_call(
-            "upsert_module", write=True, courseid=courseid, idnumber=idnumber, modname=modname,
-            section=section, name=name, intro=intro, visible=visible, position=position, content=content,
-            externalurl=externalurl, draftitemid=draftitemid, filename=filename)
+        result = self._plugin_call("upsert_module", {
+            "courseid": courseid, "idnumber": idnumber, "modname": modname, "section": section, "name": name,
+            "intro": intro, "visible": visible, "position": position, "content": content,
+            "externalurl": externalurl, "draftitemid": draftitemid, "filename": filename}, write=True)
         return UpsertResult.from_json(result)
 
     def import_questions(self, cmid: int, *, draftitemid: int, filename: str) -> ImportResult:
         """Replace a quiz's questions with a Moodle XML file from a draft area
         (``local_certbridge_import_questions``)."""
-        result = self._plugin_call("import_questions", write=True, cmid=cmid, draftitemid=draftitemid,
-                                   filename=filename)
+        result = self._plugin_call("import_questions", {
+            "cmid": cmid, "draftitemid": draftitemid, "filename": filename}, write=True)
         return ImportResult.from_json(result)
 
     def get_modules(self, courseid: int, prefix: str) -> list[RemoteModule]:
         """The course's modules whose idnumber starts with ``prefix`` (``local_certbridge_get_modules``)."""
         if not prefix:
             raise ValueError("prefix must not be empty")
-        result = self._plugin_call("get_modules", write=False, courseid=courseid, prefix=prefix)
+        result = self._plugin_call("get_modules", {"courseid": courseid, "prefix": prefix}, write=False)
         return [RemoteModule.from_json(m) for m in result["modules"]]
 
     def delete_module(self, courseid: int, idnumber: str, prefix: str) -> bool:
         """Delete the module with this idnumber; ``False`` if none (``local_certbridge_delete_module``)."""
         if not prefix or not idnumber.startswith(prefix):
             raise ValueError(f"idnumber {idnumber!r} is outside prefix {prefix!r}")
-        result = self._plugin_call("delete_module", write=True, courseid=courseid, idnumber=idnumber,
-                                   prefix=prefix)
+        result = self._plugin_call("delete_module", {
+            "courseid": courseid, "idnumber": idnumber, "prefix": prefix}, write=True)
         return bool(result["deleted"])
