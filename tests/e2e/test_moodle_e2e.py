@@ -206,7 +206,8 @@ def test_quiz_with_imported_questions(client, course, sections, tmp_path):
 
 def test_bad_quiz_file_is_refused(client, course, sections, tmp_path):
     quiz = client.upsert_module(course, idnumber=PREFIX + "badquiz", modname="quiz", section=3, name="Bad")
-    itemid = upload_one(client, tmp_path, "bad.xml", b"<quiz><question type='multichoice'><name>"  # not well-formed)
+    not_well_formed = b"<quiz><question type='multichoice'><name>"
+    itemid = upload_one(client, tmp_path, "bad.xml", not_well_formed)
     with pytest.raises(errors.MoodleError) as info:
         client.import_questions(quiz.cmid, draftitemid=itemid, filename="bad.xml")
     assert info.value.errorcode in ("certbridge_importfailed", "invalidparameter")
