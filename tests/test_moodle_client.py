@@ -38,13 +38,8 @@ def sent(rsps, index=-1):
 
 @responses.activate
 def test_core_reads_from_recordings():
-    contract.register(responses.mock, "01", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "02", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "08", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "59", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "11", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "25", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "13", site=SITE, token=TOKEN, match_params=True)
+    for name in ("01", "02", "08", "59", "11", "25", "13"):
+        contract.register(responses.mock, name, site=SITE, token=TOKEN, match_params=True)
     client = make_client()
     assert client.site_info()["username"] == "admin"
     assert client.get_categories()[0]["name"] == "Category 1"
@@ -58,12 +53,8 @@ def test_core_reads_from_recordings():
 
 @responses.activate
 def test_core_writes_from_recordings():
-    contract.register(responses.mock, "10", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "28", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "29", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "34", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "41", site=SITE, token=TOKEN, match_params=True)
-    contract.register(responses.mock, "43", site=SITE, token=TOKEN, match_params=True)
+    for name in ("10", "28", "29", "34", "41", "43"):
+        contract.register(responses.mock, name, site=SITE, token=TOKEN, match_params=True)
     client = make_client()
     client.update_course(2, fullname="CertBridge Course (renamed) 20261128233018")
     client.edit_module("hide", 1)

@@ -163,3 +163,12 @@ def test_stats_count_reads_writes_and_functions():
                         "core_course_delete_modules": 1}}
     client.stats.reset()
     assert client.stats.calls == 0
+
+
+def test_site_url_is_normalised_to_the_root():
+    assert make_client().url == SITE
+    from bridge.moodle import MoodleClient
+
+    assert MoodleClient(SITE + "/webservice/rest/server.php/", "t").url == SITE
+    with pytest.raises(ValueError):
+        MoodleClient("moodle.test", "t")

@@ -133,7 +133,8 @@ class Requester:
         if not url.startswith(("http://", "https://")):
             raise ValueError(tr("Site URL must start with http:// or https://: {url}",
                                 "站点地址必须以 http:// 或 https:// 开头：{url}", url=url))
-        self.url = url.rstrip("/")
+        # Accept the endpoint itself as pasted from Moodle's docs; keep the site root.
+        self.url = url.rstrip("/").removesuffix(REST_PATH).removesuffix(UPLOAD_PATH)
         self._token = Secret(token)
         self.timeout = timeout
         self.retries = max(0, int(retries))
