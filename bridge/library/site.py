@@ -1,0 +1,251 @@
+"""The static HTML catalogue of the library (``certbridge library site``).
+
+Layout (every link relative, so the folder works opened from disk)::
+
+    index.html                          certificates, levels, packs
+    levels/<standard>/<level>.html      工作领域 → 工作任务 → 职业技能要求, resources and gaps
+    packs/<pack>.html                   a pack's sections and resources
+    resources/<pack>/<resource>.html    one authored resource: preview, courses using it
+    style.css
+
+All pages are rendered with one Jinja environment (autoescape, StrictUndefined).
+"""
+from __future__ import annotations
+
+import mimetypes
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bridge import __version__
+from bridge.errors import BridgeError, ExitCode
+from bridge.i18n import tr
+from bridge.library.index import LibraryIndex, LibraryResource, Placement, is_unresolved
+from bridge.library.labels import labels, plain
+from bridge.pack.levels import ENGLISH
+from bridge.pack.model import Requirement, Standard
+from bridge.render.templates import report_environment
+
+MARKER = ".certbridge-library"  # marks a folder this command owns and may clear
+_GENERATED = ("index.html", "style.css", "levels", "packs", "resources")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+@dataclass
+class RequirementRow:
+    requirement: Requirement
+    serving: list[tuple[LibraryResource, Placement]] = field(default_factory=list)
+
+    @property
+    def gap(self) -> bool:
+        return not self.serving
+
+    @property
+    def planned_only(self) -> bool:
+        return bool(self.serving) and not any(p.resource.ready for _, p in self.serving)
+
+
+@dataclass
+class TaskRows:
+    code: str
+    name: str
+    rows: list[RequirementRow] = field(default_factory=list)
+
+
+@dataclass
+class AreaRows:
+    code: str
+    name: str
+    tasks: list[TaskRows] = field(default_factory=list)
+
+
+@dataclass
+class LevelView:
+    """One certificate level: its requirement tree with the resources serving each."""
+
+    standard: Standard
+    level: str
+    areas: list[AreaRows] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[RequirementRow]:
+        return [row for area in self.areas for task in area.tasks for row in task.rows]
+
+    @property
+    def gaps(self) -> list[RequirementRow]:
+        return [row for row in self.rows if row.gap]
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for row in self.rows if not row.gap)
+
+
+@dataclass
+class SiteSummary:
+    out: Path
+    pages: int
+    resources: int
+    levels: int
+    gaps: int
+    linked: int  # activities linked to Moodle
+
+
+def level_views(index: LibraryIndex) -> list[LevelView]:
+    """Every level of every standard the course packs follow, with its resources."""
+    serving: dict[tuple[str, str, str], list[tuple[LibraryResource, Placement]]] = {}
+    for entry in index.resources:
+        for placement in entry.placements:
+            if placement.standard is None:
+                continue
+            for code in placement.resource.skills:
+                serving.setdefault((placement.standard.id, placement.level, code), []).append((entry, placement))
+    views = []
+    for standard in index.standards():
+        for level, requirements in standard.levels.items():
+            view = LevelView(standard, level)
+            for req in requirements:
+                if not view.areas or view.areas[-1].code != req.area_code:
+                    view.areas.append(AreaRows(req.area_code, req.area))
+                area = view.areas[-1]
+                if not area.tasks or area.tasks[-1].code != req.task_code:
+                    area.tasks.append(TaskRows(req.task_code, req.task))
+                area.tasks[-1].rows.append(RequirementRow(req, serving.get((standard.id, level, req.code), [])))
+            views.append(view)
+    return views
+
+
+class SiteLinks:
+    """Paths of the catalogue's pages (relative to its root) and the Moodle links.
+
+    Templates get one of these as ``site`` and prefix paths with ``root``.
+    """
+
+    def __init__(self, moodle: dict[str, str] | None = None):
+        self.moodle = moodle or {}
+
+    @staticmethod
+    def slug(value: str) -> str:
+        return _UNSAFE.sub("_", value) or "_"
+
+    def resource(self, entry: LibraryResource) -> str:
+        return f"resources/{entry.pack.id}/{entry.resource.id}.html"
+
+    def pack(self, pack_id: str) -> str:
+        return f"packs/{pack_id}.html"
+
+    def level(self, standard_id: str, level: str) -> str:
+        return f"levels/{self.slug(standard_id)}/{ENGLISH.get(level, self.slug(level))}.html"
+
+    def requirement(self, standard_id: str, level: str, code: str) -> str:
+        return f"{self.level(standard_id, level)}#req-{code}"
+
+    def activity(self, placement: Placement) -> str | None:
+        idnumber = placement.idnumber
+        return self.moodle.get(idnumber) if idnumber else None
+
+    @staticmethod
+    def size(n: int | None) -> str:
+        if n is None:
+            return "—"
+        if n < 1024:
+            return f"{n} B"
+        if n < 1024 * 1024:
+            return f"{n / 1024:.1f} KiB"
+        return f"{n / 2**20:.1f} MiB"
+
+
+def quiz_summary(entry: LibraryResource) -> tuple[dict[str, int] | None, str | None]:
+    """``({qtype: count}, None)``, or ``(None, why)`` when the quiz cannot be read."""
+    source = entry.resource.source
+    if source is None or not entry.resource.ready:
+        return None, None
+    try:
+        from bridge.quiz import load_questions, summarize
+    except ImportError as err:  # the quiz package is optional for the catalogue
+        return None, str(err)
+    try:
+        return dict(summarize(load_questions(source))), None
+    except Exception as err:  # a broken quiz must not stop the catalogue; validate reports it
+        return None, str(err)
+
+
+def file_info(entry: LibraryResource) -> dict[str, str] | None:
+    source = entry.resource.source
+    if entry.type != "file" or source is None:
+        return None
+    return {"name": source.name, "type": mimetypes.guess_type(source.name)[0] or source.suffix.lstrip(".") or "—"}
+
+
+def prepare_out(out: Path) -> None:
+    """Make ``out`` ready: create it, or clear what an earlier build wrote. A non-empty
+    folder that this command did not create is refused rather than overwritten."""
+    if out.exists() and not out.is_dir():
+        raise BridgeError(tr("{out} is a file; give a folder for the catalogue.", "{out} 是文件；请给出用于存放目录站点的文件夹。",
+                             out=out), exit_code=ExitCode.INVALID_INPUT)
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise BridgeError(tr("{out} is not empty and was not made by 'certbridge library site'; choose an empty folder.",
+                             "{out} 不是空目录，且不是由 certbridge library site 生成的；请选择一个空目录。", out=out),
+                          exit_code=ExitCode.INVALID_INPUT)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in _GENERATED:
+        path = out / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    (out / MARKER).write_text("certbridge library site\n", encoding="utf-8")
+
+
+def build_site(index: LibraryIndex, out: Path, moodle_links: dict[str, str] | None = None) -> SiteSummary:
+    """Write the catalogue of ``index`` into ``out``; ``moodle_links`` maps idnumber → activity URL."""
+    env = report_environment()
+    links = SiteLinks(moodle_links)
+    common = {"site": links, "L": labels(), "version": __version__}
+    prepare_out(out)
+    _, css, _ = env.loader.get_source(env, "library/style.css")
+    (out / "style.css").write_text(css, encoding="utf-8")
+    pages = 0
+
+    def write(rel: str, template, **context) -> None:
+        nonlocal pages
+        root = "../" * rel.count("/")
+        (out / rel).write_text(template.render(root=root, **common, **context), encoding="utf-8")
+        pages += 1
+
+    views = level_views(index)
+    packs = index.packs
+    unresolved = {(p.id, r.id) for p in packs for r in p.resources if is_unresolved(p, r)}
+    homes = {(p.pack_id, p.resource.id): e for e in index.resources for p in e.placements}
+
+    write("index.html", env.get_template("library/index.html"), views=views, packs=packs,
+          resources=len(index.resources), reused=sum(len(e.placements) - 1 for e in index.resources),
+          title=plain("library"))
+    level_tpl = env.get_template("library/level.html")
+    for view in views:
+        (out / links.level(view.standard.id, view.level)).parent.mkdir(parents=True, exist_ok=True)
+        write(links.level(view.standard.id, view.level), level_tpl, view=view,
+              title=f"{view.standard.certificate}（{view.level}）")
+    (out / "packs").mkdir(exist_ok=True)
+    pack_tpl = env.get_template("library/pack.html")
+    for pack in packs:
+        write(links.pack(pack.id), pack_tpl, pack=pack, homes=homes, unresolved=unresolved, title=pack.title)
+    resource_tpl = env.get_template("library/resource.html")
+    for pack in packs:
+        (out / "resources" / pack.id).mkdir(parents=True, exist_ok=True)
+    for entry in index.resources:
+        quiz, quiz_error = quiz_summary(entry) if entry.type == "quiz" else (None, None)
+        write(links.resource(entry), resource_tpl, entry=entry, title=entry.title,
+              quiz=quiz, quiz_error=quiz_error, file=file_info(entry),
+              requirements=_requirements(entry))
+    linked = sum(1 for e in index.resources for p in e.used_by if links.activity(p))
+    return SiteSummary(out, pages, len(index.resources), len(views), sum(len(v.gaps) for v in views), linked)
+
+
+def _requirements(entry: LibraryResource) -> list[tuple[Standard, str, Requirement]]:
+    """The requirements the resource serves, across every placement, without repeats."""
+    seen: dict[tuple[str, str, str], tuple[Standard, str, Requirement]] = {}
+    for placement in entry.placements:
+        for req in placement.requirements():
+            seen.setdefault((placement.standard.id, placement.level, req.code), (placement.standard, placement.level, req))
+    return list(seen.values())
