@@ -1,0 +1,102 @@
+"""Skill coverage: for each requirement of the certificate standard at the pack's level,
+which resources serve it and in what state. A requirement with nothing ``online`` is
+*uncovered* — what coordinators must still produce or publish.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bridge.pack.model import Pack, Requirement
+from bridge.report.completion import ONLINE, CourseCompletion, ResourceStatus
+
+
+@dataclass
+class RequirementCoverage:
+    requirement: Requirement
+    resources: list[ResourceStatus] = field(default_factory=list)
+
+    @property
+    def covered(self) -> bool:
+        """At least one resource serving it is online."""
+        return any(r.state == ONLINE for r in self.resources)
+
+
+@dataclass
+class TaskCoverage:
+    """One 工作任务 and its requirements."""
+
+    code: str
+    name: str
+    requirements: list[RequirementCoverage] = field(default_factory=list)
+
+
+@dataclass
+class AreaCoverage:
+    """One 工作领域 and its tasks."""
+
+    code: str
+    name: str
+    tasks: list[TaskCoverage] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """How many requirements (table rows) the area spans."""
+        return sum(len(t.requirements) for t in self.tasks)
+
+
+@dataclass
+class PackCoverage:
+    """The skill-coverage matrix of one pack's course on one site."""
+
+    site: str
+    pack_id: str
+    pack_title: str
+    shortname: str
+    certificate: str
+    level: str
+    standard_id: str
+    known: bool = True  # False when the course could not be read: coverage then says nothing
+    areas: list[AreaCoverage] = field(default_factory=list)
+
+    @property
+    def requirements(self) -> list[RequirementCoverage]:
+        return [rc for a in self.areas for t in a.tasks for rc in t.requirements]
+
+    @property
+    def uncovered(self) -> list[RequirementCoverage]:
+        return [rc for rc in self.requirements if not rc.covered]
+
+    @property
+    def total(self) -> int:
+        return len(self.requirements)
+
+    @property
+    def covered_count(self) -> int:
+        return self.total - len(self.uncovered)
+
+
+def pack_coverage(pack: Pack, completion: CourseCompletion) -> PackCoverage | None:
+    """The matrix for ``pack`` from its course's resource states; ``None`` without a standard."""
+    cert = pack.certificate
+    if cert is None or cert.standard is None:
+        return None
+    serving: dict[str, list[ResourceStatus]] = {}
+    for resource in completion.resources:
+        for code in resource.skills:
+            serving.setdefault(code, []).append(resource)
+    coverage = PackCoverage(site=completion.site, pack_id=pack.id, pack_title=pack.title,
+                            shortname=completion.shortname, certificate=cert.name, level=cert.level,
+                            standard_id=cert.standard.id, known=completion.known)
+    areas: dict[str, AreaCoverage] = {}
+    tasks: dict[str, TaskCoverage] = {}
+    for req in cert.standard.requirements(cert.level):
+        area = areas.get(req.area_code)
+        if area is None:
+            area = areas[req.area_code] = AreaCoverage(req.area_code, req.area)
+            coverage.areas.append(area)
+        task = tasks.get(req.task_code)
+        if task is None:
+            task = tasks[req.task_code] = TaskCoverage(req.task_code, req.task)
+            area.tasks.append(task)
+        task.requirements.append(RequirementCoverage(req, serving.get(req.code, [])))
+    return coverage

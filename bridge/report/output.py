@@ -1,0 +1,37 @@
+"""One entry point for every format, and writing a report to a file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.report.csv_report import ENCODING as CSV_ENCODING
+from bridge.report.csv_report import render_csv
+from bridge.report.html_report import render_html
+from bridge.report.json_report import render_json
+from bridge.report.model import CompletionReport
+from bridge.report.table import render_table
+
+FORMATS = ("table", "json", "csv", "html")
+
+
+def render(report: CompletionReport, fmt: str, *, lang: str, color: bool = False) -> str:
+    """The report as text in ``fmt`` (one of ``FORMATS``)."""
+    if fmt == "table":
+        return render_table(report, lang=lang, color=color)
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "csv":
+        return render_csv(report)
+    if fmt == "html":
+        return render_html(report, lang=lang)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def write_report(text: str, fmt: str, path: Path) -> None:
+    """Write atomically (temp file, then rename); CSV gets the BOM Excel needs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    encoding = CSV_ENCODING if fmt == "csv" else "utf-8"
+    # newline="" keeps the CSV's CRLF as written; other formats use \n everywhere.
+    with tmp.open("w", encoding=encoding, newline="") as fh:
+        fh.write(text)
+    tmp.replace(path)

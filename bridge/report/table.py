@@ -1,0 +1,91 @@
+"""The terminal table: one line per course, aligned by display width (a CJK character
+takes two cells), coloured only when asked (the CLI asks when stdout is a terminal)."""
+from __future__ import annotations
+
+import unicodedata
+
+import click
+
+from bridge.report.completion import HIDDEN, MISSING, OUTDATED, PLANNED, UNKNOWN
+from bridge.report.labels import labels
+from bridge.report.model import CompletionReport
+
+_STATUS_COLOUR = {"meets": "green", "below": "red", "unknown": "yellow"}
+_FULLNAME_CELLS = 32
+
+
+def display_width(text: str) -> int:
+    """Terminal cells ``text`` takes: wide and fullwidth characters count two, combining marks none."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def truncate(text: str, cells: int) -> str:
+    """``text`` cut to fit ``cells`` display cells, with an ellipsis when cut."""
+    if display_width(text) <= cells:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > cells - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def pad(text: str, cells: int, right: bool = False) -> str:
+    gap = " " * max(0, cells - display_width(text))
+    return gap + text if right else text + gap
+
+
+def render_table(report: CompletionReport, *, lang: str, color: bool = False) -> str:
+    """The report as aligned text lines (ANSI colours only with ``color``)."""
+    t = labels(lang)
+    if not report.courses:
+        return t["no_courses"] + "\n"
+    multi = report.multi_site
+    head = ([t["site"]] if multi else []) + [t["course"], "", t["figure"], t["ratio"], t["target"], t["status"],
+                                               "/".join(t[s] for s in (OUTDATED, HIDDEN, MISSING, PLANNED))]
+    right = ([False] if multi else []) + [False, False, True, True, True, False, False]
+    rows, statuses = [], []
+    for c in report.courses:
+        counts = c.counts
+        ratio = "—" if c.ratio is None else f"{c.ratio * 100:.0f}%"
+        figure = f"{c.online}/{c.planned}"
+        detail = f"{counts[OUTDATED]}/{counts[HIDDEN]}/{counts[MISSING]}/{counts[PLANNED]}"
+        if counts[UNKNOWN]:
+            detail += f"  {t['unknown']} {counts[UNKNOWN]}"
+        rows.append(([c.site] if multi else []) + [c.shortname, truncate(c.fullname, _FULLNAME_CELLS), figure, ratio,
+                                                   f"{c.target * 100:.0f}%", t["status_" + c.status], detail])
+        statuses.append(c.status)
+    widths = [max(display_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    status_col = len(head) - 2
+
+    def line(cells: list[str], status: str | None = None) -> str:
+        parts = [pad(cell, widths[i], right[i]) for i, cell in enumerate(cells)]
+        if color and status:
+            parts[status_col] = click.style(parts[status_col], fg=_STATUS_COLOUR[status], bold=status != "meets")
+        return "  ".join(parts).rstrip()
+
+    out = [line(head, None), "  ".join("-" * w for w in widths)]
+    for cells, status, course in zip(rows, statuses, report.courses):
+        out.append(line(cells, status))
+        if course.error:
+            reason = f"    {t['reason']}: {course.error}"
+            out.append(click.style(reason, fg="yellow") if color else reason)
+    for cov in report.coverage:
+        if cov.known and cov.uncovered:
+            prefix = f"{cov.site} " if multi else ""
+            out.append("")
+            out.append(f"{prefix}{cov.shortname} — {t['uncovered_title']} ({len(cov.uncovered)}/{cov.total}):")
+            out.extend(f"  {rc.requirement.code}  {rc.requirement.text}" for rc in cov.uncovered)
+    s = report.summary
+    out.append("")
+    out.append(f"{t['courses']}: {s['courses']}   {t['meets']}: {s['meets_target']}   "
+               f"{t['below']}: {s['below_target']}   {t['unknown_courses']}: {s['unknown']}")
+    return "\n".join(out) + "\n"
