@@ -89,6 +89,14 @@ class _UploadHandler(BaseHTTPRequestHandler):
         ctype = self.headers.get("Content-Type", "")
         match = re.search(r"boundary=([^;]+)", ctype)
         length = int(self.headers.get("Content-Length", 0))
+        if self.server.max_body and length > self.server.max_body:
+            # What nginx's client_max_body_size does: answer before reading the body.
+            self.send_response(413)
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            return
         sink = MultipartSink(match.group(1).strip('"').encode() if match else b"-", self.server.hash_files)
         remaining = length
         while remaining > 0:
@@ -121,10 +129,11 @@ class _UploadHandler(BaseHTTPRequestHandler):
 class SinkServer:
     """A loopback HTTP server that swallows uploads like upload.php and records them."""
 
-    def __init__(self, *, hash_files: bool = True):
+    def __init__(self, *, hash_files: bool = True, max_body: int = 0):
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _UploadHandler)
         self.httpd.uploads = []
         self.httpd.hash_files = hash_files
+        self.httpd.max_body = max_body  # > 0: refuse larger bodies with 413, like a proxy
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

@@ -188,3 +188,16 @@ def test_upload_streams_from_disk_with_flat_memory(tmp_path):
     assert [(f["filename"], f["size"], f["sha1"]) for f in upload["files"]] == [
         ("big.bin", size, digest.hexdigest()), ("second.txt", size, digest.hexdigest())]
     assert result.itemid == 424242 and [f.filesize for f in result.files] == [size, size]
+
+
+def test_proxy_413_mid_stream_is_file_too_large(tmp_path):
+    """A proxy that answers 413 without reading the body: the client still sees the 413."""
+    path = tmp_path / "big.bin"
+    with open(path, "wb") as out:
+        out.truncate(16 << 20)
+    with load_bench().SinkServer(max_body=1 << 20) as sink:
+        from bridge.moodle import MoodleClient
+
+        with pytest.raises(errors.FileTooLarge) as info:
+            MoodleClient(sink.url, TOKEN, retries=0).upload_files([path])
+    assert info.value.errorcode == "http413"
