@@ -1,0 +1,78 @@
+"""Quizzes: question banks in GIFT or Moodle XML, checked and written as Moodle XML.
+
+The public API used by the pack validator, ``certbridge build`` and the CLI::
+
+    bank = load_questions(Path("unit1.gift"))   # raises QuizError listing every problem
+    bank, problems = check_quiz_file(path)      # the same, without raising
+    xml = to_moodle_xml(bank)                   # deterministic UTF-8 bytes
+    summarize(bank)                             # {"multichoice": 3, "truefalse": 1, ...}
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from bridge.i18n import tr
+from bridge.quiz.errors import ProblemLog, QuizError, QuizProblem
+from bridge.quiz.gift import parse_gift
+from bridge.quiz.model import QTYPES, Question, QuestionBank
+from bridge.quiz.moodlexml_reader import parse_moodle_xml
+from bridge.quiz.moodlexml_writer import to_moodle_xml
+from bridge.quiz.source import DEFAULT_MAX_BYTES, decode_utf8, read_limited
+from bridge.quiz.validate import validate_questions
+
+__all__ = ["QuizProblem", "QuizError", "Question", "QuestionBank", "load_questions",
+           "check_quiz_file", "to_moodle_xml", "summarize", "GIFT_SUFFIXES", "XML_SUFFIXES"]
+
+GIFT_SUFFIXES = (".gift", ".txt")
+XML_SUFFIXES = (".xml",)
+
+
+def check_quiz_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+                    ) -> tuple[QuestionBank | None, list[QuizProblem]]:
+    """Parse and check a quiz file; the bank is ``None`` whenever a problem was found.
+
+    Never raises for what is in (or wrong with) the file: unreadable, too large, not
+    UTF-8, bad syntax and questions Moodle would refuse all come back as problems.
+    """
+    path = Path(path)
+    log = ProblemLog(str(path))
+    suffix = path.suffix.lower()
+    if suffix not in GIFT_SUFFIXES + XML_SUFFIXES:
+        log.add(None, "quiz-unknown-format",
+                tr("unknown quiz file type {s!r}", "无法识别的题库文件类型 {s!r}", s=path.suffix),
+                tr("use .gift or .txt for GIFT, .xml for Moodle XML",
+                   "GIFT 文件请用 .gift 或 .txt，Moodle XML 请用 .xml"))
+        return None, log.problems
+    data = read_limited(path, log, max_bytes)
+    if data is None:
+        return None, log.problems
+    if suffix in XML_SUFFIXES:
+        questions = parse_moodle_xml(data, path, log)
+    else:
+        text = decode_utf8(data, log)
+        questions = parse_gift(text, path, log) if text is not None else []
+    if not log and not any(not q.is_category for q in questions):
+        log.add(None, "quiz-no-questions", tr("the file holds no questions", "文件中没有题目"))
+    validate_questions(questions, log)
+    if log:
+        log.problems.sort(key=lambda p: (p.line is not None, p.line or 0))
+        return None, log.problems
+    return QuestionBank(source=path, questions=questions), []
+
+
+def load_questions(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> QuestionBank:
+    """The questions of a GIFT (``.gift``/``.txt``) or Moodle XML (``.xml``) file.
+
+    Raises ``QuizError`` carrying every problem found, each with file and line.
+    """
+    bank, problems = check_quiz_file(path, max_bytes=max_bytes)
+    if bank is None:
+        raise QuizError(problems)
+    return bank
+
+
+def summarize(bank: QuestionBank) -> dict[str, int]:
+    """Question count by Moodle qtype name, category switches not counted."""
+    counts = Counter(q.qtype for q in bank.questions if not q.is_category)
+    return {qtype: counts[qtype] for qtype in QTYPES if counts[qtype]}

@@ -1,0 +1,62 @@
+"""Problems found in a quiz file, and the error that carries them to the CLI."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bridge.errors import BridgeError, ExitCode
+from bridge.i18n import tr
+
+#: How many problems the error message lists before "… and N more".
+_MAX_LISTED = 20
+
+
+@dataclass(frozen=True)
+class QuizProblem:
+    """One thing wrong in a quiz file, where it is, and how to fix it.
+
+    ``code`` is a short kebab-case identifier (``gift-unclosed-brace``) that tests and
+    tools can match on; ``message`` and ``hint`` are in the language of the moment.
+    """
+
+    file: str
+    line: int | None
+    code: str
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.code}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "code": self.code,
+                "message": self.message, "hint": self.hint}
+
+
+class QuizError(BridgeError):
+    """A quiz file that cannot be published; ``problems`` lists everything found."""
+
+    exit_code = ExitCode.INVALID_INPUT
+
+    def __init__(self, problems: list[QuizProblem]):
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems[:_MAX_LISTED]]
+        if len(self.problems) > _MAX_LISTED:
+            lines.append(tr("… and {n} more", "……另有 {n} 个问题", n=len(self.problems) - _MAX_LISTED))
+        header = tr("{n} problem(s) in the quiz:", "题库文件中有 {n} 个问题：", n=len(self.problems))
+        super().__init__("\n".join([header, *lines]),
+                         hint=next((p.hint for p in self.problems if p.hint), None))
+
+
+class ProblemLog:
+    """Collects the problems of one file; parsers report into it and carry on."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[QuizProblem] = []
+
+    def add(self, line: int | None, code: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(QuizProblem(self.file, line, code, message, hint))
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)

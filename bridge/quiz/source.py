@@ -1,0 +1,56 @@
+"""Reading a quiz file's bytes into text: size limit, UTF-8 (with or without BOM)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.i18n import tr
+from bridge.quiz.errors import ProblemLog
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def read_limited(path: Path, log: ProblemLog, max_bytes: int) -> bytes | None:
+    """The file's bytes, or ``None`` (with a problem logged) if unreadable or too big."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            log.add(None, "quiz-too-large",
+                    tr("the file is {size} bytes, more than the limit of {limit}",
+                       "文件大小 {size} 字节，超过上限 {limit} 字节", size=size, limit=max_bytes),
+                    tr("split the question bank into several files",
+                       "请把题库拆分为多个文件"))
+            return None
+        with path.open("rb") as fh:
+            # Read one byte past the limit: the file may have grown since stat().
+            data = fh.read(max_bytes + 1)
+    except OSError as err:
+        log.add(None, "quiz-unreadable",
+                tr("cannot read the file: {err}", "无法读取文件：{err}", err=err.strerror or err))
+        return None
+    if len(data) > max_bytes:
+        log.add(None, "quiz-too-large",
+                tr("the file is larger than the limit of {limit} bytes",
+                   "文件超过上限 {limit} 字节", limit=max_bytes))
+        return None
+    return data
+
+
+def decode_utf8(data: bytes, log: ProblemLog) -> str | None:
+    """The text of ``data`` without a BOM, or ``None`` (problem logged) if not UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        hint = tr("save the file as UTF-8", "请将文件另存为 UTF-8 编码")
+        try:
+            data.decode("gb18030")
+            hint = tr("the file looks like GBK/GB18030; save it as UTF-8",
+                      "文件似乎是 GBK/GB18030 编码，请另存为 UTF-8")
+        except UnicodeDecodeError:
+            pass
+        log.add(line, "quiz-not-utf8",
+                tr("the file is not valid UTF-8 (byte {pos})", "文件不是有效的 UTF-8 编码（第 {pos} 字节）",
+                   pos=err.start + 1), hint)
+        return None
