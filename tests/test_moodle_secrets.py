@@ -69,9 +69,27 @@ def test_unexpected_body_echoing_the_token_is_redacted():
 def test_warnings_echoing_the_token_are_redacted(caplog):
     body = {"warnings": [{"item": "course", "itemid": 1, "warningcode": "x", "message": f"t={TOKEN}"}]}
     responses.add(responses.POST, REST, json=body)
-    with caplog.at_level(logging.DEBUG), pytest.raises(errors.WarningsError):
+    with caplog.at_level(logging.DEBUG), pytest.raises(errors.WarningsError) as info:
         make_client().call("core_course_update_courses", write=True, courses=[{"id": 1}])
     assert TOKEN not in caplog.text and "t=***" in caplog.text
+    assert_clean(info.value)
+    assert info.value.warnings[0].message == "t=***"
+
+
+@responses.activate
+def test_a_token_cut_by_truncation_is_still_redacted():
+    responses.add(responses.POST, REST, body="x" * 190 + TOKEN, status=500)
+    with pytest.raises(errors.ServerError):
+        make_client(retries=0).site_info()
+    responses.replace(responses.POST, REST, body="x" * 190 + TOKEN, status=404)
+    with pytest.raises(errors.UnexpectedResponse) as info:
+        make_client().site_info()
+    assert TOKEN[:10] not in str(info.value)
+    responses.replace(responses.POST, REST, json={"exception": "e", "errorcode": "x", "message": "m",
+                                                  "debuginfo": "y" * 590 + TOKEN})
+    with pytest.raises(errors.MoodleError) as info:
+        make_client().site_info()
+    assert TOKEN[:10] not in str(info.value)
 
 
 @pytest.mark.parametrize("exc, cls, write", [

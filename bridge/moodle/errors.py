@@ -288,15 +288,12 @@ def _is_plugin_missing(function: str, errorcode: str, remote_message: str) -> bo
     return False
 
 
-def error_for(function: str, body: dict, *, redact=lambda s: s) -> MoodleError:
-    """Build the typed error for an exception body (REST) or an upload error object.
-
-    ``redact`` scrubs secrets from text that came from the site.
-    """
+def error_for(function: str, body: dict) -> MoodleError:
+    """Build the typed error for an exception body (REST) or an upload error object."""
     errorcode = str(body.get("errorcode") or body.get("errortype") or "")
-    remote_message = redact(str(body.get("message") or body.get("error") or ""))
+    remote_message = str(body.get("message") or body.get("error") or "")
     debuginfo = body.get("debuginfo")
-    debuginfo = redact(clip(debuginfo)) if debuginfo else None
+    debuginfo = clip(str(debuginfo)) if debuginfo else None
     if _is_plugin_missing(function, errorcode, remote_message):
         cls: type[MoodleError] = PluginMissing
     else:

@@ -192,8 +192,7 @@ class Requester:
         if isinstance(body, dict) and body.get("warnings"):
             warnings = [MoodleWarning.from_json(w) for w in body["warnings"] if isinstance(w, dict)]
             for w in warnings:
-                log.warning("%s: warning for %s %s: %s %s", function, w.item, w.itemid, w.warningcode,
-                            self.redact(w.message))
+                log.warning("%s: warning for %s %s: %s %s", function, w.item, w.itemid, w.warningcode, w.message)
             if warnings and not allow_warnings:
                 raise warnings_error(function, warnings, body)
         return body
@@ -274,13 +273,14 @@ class Requester:
     def decode(self, function: str, response: requests.Response) -> Any:
         """Decode a reply body and raise the typed error it reports, if any."""
         status = response.status_code
-        text = response.content.decode("utf-8", errors="replace").lstrip("\ufeff")
+        # Scrub the token at the source: nothing the site echoes can carry it further.
+        text = self.redact(response.content.decode("utf-8", errors="replace").lstrip("\ufeff"))
         try:
             body = json.loads(text)
         except ValueError:
             body = _NOT_JSON
         if _is_exception_body(body):
-            raise error_for(function, body, redact=self.redact)
+            raise error_for(function, body)
         if status == 413:
             raise FileTooLarge(
                 tr("{function}: the request is too large for the site or its proxy (HTTP 413)",
@@ -295,7 +295,7 @@ class Requester:
                 function=function, errorcode=f"http{status}",
             )
         if status != 200 or body is _NOT_JSON:
-            excerpt = clip(self.redact(" ".join(text[:200].split()))) or tr("(empty)", "（空）")
+            excerpt = " ".join(text[:200].split()) or tr("(empty)", "（空）")
             raise UnexpectedResponse(
                 tr("{function}: unexpected answer from {url} (HTTP {status}): {excerpt}",
                    "{function}：{url} 的应答异常（HTTP {status}）：{excerpt}",

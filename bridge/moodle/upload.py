@@ -94,21 +94,21 @@ def upload_files(requester: Requester, files: Sequence[FileSpec], *, itemid: int
 
     response = requester.send(FUNCTION, write=True, send=send)
     body = requester.decode(FUNCTION, response)
-    return parse_upload_reply(body, [name for name, _ in pairs], redact=requester.redact)
+    return parse_upload_reply(body, [name for name, _ in pairs])
 
 
-def parse_upload_reply(body: object, names: list[str], *, redact=lambda s: s) -> UploadResult:
+def parse_upload_reply(body: object, names: list[str]) -> UploadResult:
     """Turn upload.php's list into an ``UploadResult``; raise the first per-file error."""
     if not isinstance(body, list) or len(body) != len(names):
         raise UnexpectedResponse(
             tr("{function}: expected {n} file entries, got {body}", "{function}：应返回 {n} 个文件条目，实际为 {body}",
-               function=FUNCTION, n=len(names), body=clip(redact(str(body)))),
+               function=FUNCTION, n=len(names), body=clip(str(body))),
             function=FUNCTION,
         )
     stored = [UploadedFile.from_json(entry) for entry in body if "errortype" not in entry]
     for entry in body:
         if "errortype" in entry:
-            error = error_for(FUNCTION, entry, redact=redact)
+            error = error_for(FUNCTION, entry)
             if not isinstance(error, (FileTooLarge, FileNameExists)):
                 error = UploadFailed(error.message, function=FUNCTION, errorcode=error.errorcode,
                                      remote_message=error.remote_message)
