@@ -197,6 +197,16 @@ def test_upsert_module_errors_from_the_plugin(plugin):
     assert info.value.errorcode == "certbridge_notindraft"
 
 
+@pytest.mark.parametrize("errorcode", ["certbridge_wrongmodname", "certbridge_quizhasattempts"])
+def test_plugin_conflicts_are_typed(plugin, errorcode):
+    client, rsps = plugin
+    reply(rsps, "local_certbridge_upsert_module", {"exception": "moodle_exception", "errorcode": errorcode,
+                                                   "message": "The module certbridge:p:x exists as a page"})
+    with pytest.raises(errors.Conflict) as info:
+        client.upsert_module(7, idnumber="certbridge:p:x", modname="url", section=1, name="x")
+    assert info.value.errorcode == errorcode and "conflicts" in info.value.message
+
+
 def test_import_questions(plugin):
     client, rsps = plugin
     reply(rsps, "local_certbridge_import_questions",

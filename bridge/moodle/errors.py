@@ -92,6 +92,11 @@ class IdnumberTaken(AlreadyExists):
     """A category or course with this idnumber exists."""
 
 
+class Conflict(MoodleError):
+    """The site's current state forbids the change (e.g. a quiz with attempts, an
+    idnumber held by another module type); it needs a decision, not a retry."""
+
+
 class PluginMissing(MoodleError):
     """The ``local_certbridge`` functions are not installed or not in the token's service."""
 
@@ -210,6 +215,8 @@ ERRORCODES: dict[str, type[MoodleError]] = {
     "courseidnumbertaken": IdnumberTaken,
     "idnumbertaken": IdnumberTaken,
     "certbridge_importfailed": ImportFailed,
+    "certbridge_quizhasattempts": Conflict,
+    "certbridge_wrongmodname": Conflict,
     "fileoversized": FileTooLarge,
     "maxbytes": FileTooLarge,
     "userquotalimit": FileTooLarge,
@@ -228,6 +235,7 @@ def _what(cls: type[MoodleError]) -> str:
         IdnumberTaken: tr("ID number already used", "ID 编号已被使用"),
         PluginMissing: tr("the certbridge plugin is missing", "缺少 certbridge 插件"),
         ImportFailed: tr("question import failed", "题目导入失败"),
+        Conflict: tr("conflicts with the site's current state", "与站点现状冲突"),
         FileTooLarge: tr("file too large", "文件过大"),
         FileNameExists: tr("file name already exists", "文件名已存在"),
         UploadFailed: tr("upload failed", "上传失败"),
