@@ -19,6 +19,14 @@ COLUMNS = ("generated_at", "site", "pack_id", "pack_title", "shortname", "fullna
            "requirements", "requirements_uncovered", "uncovered_codes", "error")
 
 
+# A cell starting like a formula would be run by Excel (CSV injection): keep it text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def render_csv(report: CompletionReport) -> str:
     """The CSV text (without the BOM: write it with ``ENCODING``)."""
     coverage = {(p.site, p.pack_id): p for p in report.coverage}
@@ -32,10 +40,11 @@ def render_csv(report: CompletionReport) -> str:
         uncovered = [rc.requirement.code for rc in cov.uncovered] if cov and cov.known else []
         counts = c.counts
         writer.writerow([
-            at, c.site, c.pack_id, c.pack_title, c.shortname, c.fullname, c.courseid or "", c.course_url,
+            at, c.site, c.pack_id, _text(c.pack_title), _text(c.shortname), _text(c.fullname), c.courseid or "",
+            c.course_url,
             c.planned, c.online, "" if ratio is None else f"{ratio:.4f}", f"{c.target:g}",
             "" if meets is None else str(meets).lower(), c.status,
             *(counts[state] for state in STATES),
-            cov.total if cov else "", len(uncovered) if cov and cov.known else "", " ".join(uncovered), c.error,
+            cov.total if cov else "", len(uncovered) if cov and cov.known else "", " ".join(uncovered), _text(c.error),
         ])
     return buffer.getvalue()

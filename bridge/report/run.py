@@ -102,11 +102,11 @@ def default_client(site: Site) -> MoodleClient:
 
 
 def read_site(site: Site, courses: Sequence[PlannedCourse], store: StateStore | None,
-              client_factory: Callable[[Site], MoodleClient] = default_client) -> list[CourseCompletion]:
+              client_factory: Callable[[Site], MoodleClient] | None = None) -> list[CourseCompletion]:
     """Every course's completion on one site. A site that cannot be used at all (no token,
     unreachable, plugin missing) makes each of its courses ``unknown`` with the reason."""
     try:
-        client = client_factory(site)
+        client = (client_factory or default_client)(site)
     except (BridgeError, ValueError) as err:
         return [unknown_completion(c.desired, str(err), site=site.name, pack_title=c.pack.title) for c in courses]
     with client:
@@ -142,7 +142,7 @@ def _snapshot(client: MoodleClient, desired: DesiredCourse, store: StateStore | 
 
 def run_report(config: Config, *, packs: Sequence[str] = (), category: str | None = None,
                site: str | None = None, all_sites: bool = False, record: bool = True,
-               client_factory: Callable[[Site], MoodleClient] = default_client,
+               client_factory: Callable[[Site], MoodleClient] | None = None,
                clock: Callable[[], float] = time.time) -> CompletionReport:
     """Build the report for the chosen packs on the chosen site(s); with ``record`` each
     course's figures are added to that site's history (source ``report``)."""
