@@ -14,6 +14,9 @@
     timeout = 120                       # seconds to read a response
     verify_tls = true                   # never turn off outside a lab
     ca_bundle = ""                      # optional CA file for a private CA
+    drift = "restore"                   # hand changes in Moodle: "restore" them or "leave" and report
+    prune = false                       # delete (not hide) modules removed from a pack
+    max_delete = 0                      # refuse a run deleting more than this (0 = no limit)
 
 Without a file, ``CERTBRIDGE_URL`` and ``CERTBRIDGE_TOKEN`` define one site named
 ``default``. Tokens are only ever read from the environment, never from the file.
@@ -31,7 +34,8 @@ from bridge.i18n import tr
 CONFIG_FILE = "certbridge.toml"
 DEFAULT_STATE_DIR = Path(".certbridge/state")
 DEFAULT_PACKS = [Path("resource_packs")]
-_SITE_KEYS = {"name", "url", "token_env", "workers", "rate_limit", "timeout", "verify_tls", "ca_bundle"}
+_SITE_KEYS = {"name", "url", "token_env", "workers", "rate_limit", "timeout", "verify_tls", "ca_bundle",
+              "drift", "prune", "max_delete"}
 _TOP_KEYS = {"packs", "state_dir", "sites"}
 
 
@@ -49,6 +53,9 @@ class Site:
     timeout: float = 120.0
     verify_tls: bool = True
     ca_bundle: str = ""
+    drift: str = "restore"  # sync policy for hand changes: restore | leave
+    prune: bool = False  # sync deletes (instead of hiding) modules removed from a pack
+    max_delete: int = 0  # 0 = no limit
 
     @property
     def token(self) -> str:
@@ -139,5 +146,8 @@ def _read_file(path: Path) -> Config:
         if unknown or missing:
             raise ConfigError(tr("{f}: site #{n}: unknown {u}, missing {m}.", "{f}：第 {n} 个站点：未知键 {u}，缺少 {m}。",
                                  f=path, n=i + 1, u=", ".join(sorted(unknown)) or "-", m=", ".join(sorted(missing)) or "-"))
+        if raw.get("drift", "restore") not in ("restore", "leave"):
+            raise ConfigError(tr("{f}: site #{n}: drift must be \"restore\" or \"leave\".",
+                                 "{f}：第 {n} 个站点：drift 只能是 \"restore\" 或 \"leave\"。", f=path, n=i + 1))
         config.sites.append(Site(**raw))
     return config

@@ -1,4 +1,196 @@
-"""CLI commands: sync (placeholder, filled in by its issue)."""
+"""CLI commands: ``plan``, ``sync``, ``unlock``, ``doctor`` (the library is ``bridge.sync``)."""
 from __future__ import annotations
 
-commands: list = []
+import sys
+from pathlib import Path
+
+import click
+
+from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
+from bridge.config import load_config
+from bridge.errors import BridgeError, ExitCode
+from bridge.i18n import tr
+from bridge.sync.doctor import FAIL, run_doctor
+from bridge.sync.lock import lock_path, unlock as remove_lock
+from bridge.sync.progress import JsonReporter, Reporter, TextReporter, describe_counts
+from bridge.sync.run import RunOptions, connect, plan_site, sync_site
+
+packs_argument = click.argument("packs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                             help="certbridge.toml (default: $CERTBRIDGE_CONFIG or ./certbridge.toml). 配置文件。")
+site_option = click.option("--site", "site_name", help="Site name from the config (default: the only one). 站点名。")
+all_sites_option = click.option("--all-sites", is_flag=True, help="Every configured site, one after another. 所有站点。")
+prune_option = click.option("--prune/--no-prune", default=None,
+                            help="Delete (instead of hide) modules removed from a pack; only modules this tool created, "
+                                 "only after a run without errors. 删除已从资源包移除的模块。")
+drift_option = click.option("--drift", type=click.Choice(["restore", "leave"]), default=None,
+                            help="Hand changes in Moodle: restore them, or leave and report (default: site setting, "
+                                 "restore). 对 Moodle 中手工改动的处理。")
+workers_option = click.option("--workers", type=click.IntRange(1, 32), default=None,
+                              help="Parallel uploads per site (default: site setting, 2). 并行上传数。")
+
+
+def _sites(config_path, site_name, all_sites):
+    config = load_config(config_path)
+    return config, config.select(site_name, all_sites)
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@packs_argument
+@config_option
+@site_option
+@all_sites_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format (json: see docs/sync.md). 输出格式。")
+@prune_option
+@drift_option
+@workers_option
+@command_lang_option
+@handle_errors
+def plan(packs, config_path, site_name, all_sites, fmt, prune, drift, workers) -> None:
+    """Show what a sync would do, per course; makes no write call to Moodle.
+
+    显示同步将执行的操作（按课程），不向 Moodle 写入任何内容。
+
+    PACKS are pack folders (default: the config's pack folders).
+    """
+    config, sites = _sites(config_path, site_name, all_sites)
+    options = RunOptions(packs=list(packs), prune=prune, drift=drift, workers=workers)
+    reporter: Reporter = JsonReporter() if fmt == "json" else TextReporter()
+    documents = []
+    worst = ExitCode.OK
+    for site in sites:
+        site_plan = plan_site(config, site, options, reporter if fmt != "json" else Reporter())
+        documents.append(site_plan.to_dict())
+        if site_plan.invalid:
+            worst = max(worst, ExitCode.INVALID_INPUT)
+        elif site_plan.summary()["errors"]:
+            worst = max(worst, ExitCode.FAILURES)
+        if fmt == "text":
+            _print_plan(site_plan)
+    if fmt == "json":
+        echo_json(documents[0] if len(documents) == 1 else {"sites": documents})
+    sys.exit(int(worst))
+
+
+def _print_plan(site_plan) -> None:
+    click.echo(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
+    for work in site_plan.courses:
+        p = work.plan
+        if p.error:
+            click.echo(f"  {p.shortname}: " + tr("cannot be read: {e}", "无法读取：{e}", e=p.error))
+            continue
+        head = []
+        if any(a.kind == "create_course" for a in p.actions):
+            head.append(tr("create course", "新建课程"))
+        if any(a.kind == "ensure_sections" for a in p.actions):
+            head.append(tr("set sections", "设置章节"))
+        counts = p.counts() | {"failed": 0}
+        click.echo(f"  {p.shortname}: " + "; ".join(head + [describe_counts(counts)]))
+        for a in p.module_actions:
+            if a.kind in ("unchanged",):
+                continue
+            why = f" ({', '.join(a.reasons)})" if a.reasons else ""
+            click.echo(f"    {a.kind:<9} {a.idnumber}  {a.name}{why}")
+    totals = site_plan.summary()
+    click.echo(tr("Total: {counts}", "合计：{counts}", counts=describe_counts(totals | {"failed": totals["errors"]})))
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@packs_argument
+@config_option
+@site_option
+@all_sites_option
+@click.option("--dry-run", is_flag=True, help="Only show the plan (same as certbridge plan). 仅显示计划。")
+@workers_option
+@click.option("--max-changes", type=click.IntRange(0), default=None,
+              help="Refuse (exit 5, nothing written) a run with more module changes. 更改数上限。")
+@prune_option
+@click.option("--max-delete", type=click.IntRange(0), default=None,
+              help="Refuse (exit 5, nothing written) a run deleting more modules. 删除数上限。")
+@drift_option
+@click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True,
+              help="Seconds to wait for another run's lock before giving up (exit 4). 等待锁的秒数。")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Progress and summary as text, or JSON lines for the nightly job's log. 日志格式。")
+@command_lang_option
+@handle_errors
+def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes, prune, max_delete, drift, wait,
+         log_format) -> None:
+    """Make each course in Moodle match its pack: create, update, hide (or delete with
+    --prune) what differs; safe to re-run, resumes after an interruption.
+
+    将 Moodle 中的课程同步为与资源包一致；可重复运行，中断后可继续。
+
+    PACKS are pack folders (default: the config's pack folders). Exit codes: docs/sync.md.
+    """
+    if dry_run:
+        ctx = click.get_current_context()
+        ctx.invoke(plan, packs=packs, config_path=config_path, site_name=site_name, all_sites=all_sites,
+                   fmt="json" if log_format == "json" else "text", prune=prune, drift=drift, workers=workers)
+        return
+    config, sites = _sites(config_path, site_name, all_sites)
+    options = RunOptions(packs=list(packs), workers=workers, max_changes=max_changes, max_delete=max_delete,
+                         prune=prune, drift=drift, wait=wait)
+    reporter: Reporter = JsonReporter(sys.stdout) if log_format == "json" else TextReporter()
+    worst = ExitCode.OK
+    for site in sites:
+        try:
+            summary = sync_site(config, site, options, reporter)
+            code = ExitCode(summary["exit_code"])
+        except BridgeError as err:
+            if len(sites) == 1:
+                raise
+            reporter.message(f"{site.name}: {err}", level="error")
+            code = err.exit_code
+        worst = code if worst == ExitCode.OK or code > worst else worst
+    sys.exit(int(worst))
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--id", "lock_id", required=True, help="The lock's id, as the refused run printed it. 锁的 id。")
+@config_option
+@site_option
+@command_lang_option
+@handle_errors
+def unlock(lock_id, config_path, site_name) -> None:
+    """Remove a stale sync lock, given its id (shown by the run it refused).
+
+    删除失效的同步锁（需提供锁 id，被拒绝的运行会显示它）。
+    """
+    config, (site,) = _sites(config_path, site_name, False)
+    holder = remove_lock(lock_path(config.state_path(site)), lock_id)
+    click.echo(tr("Removed {what}.", "已删除{what}。", what=holder.describe()))
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@config_option
+@site_option
+@all_sites_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format. 输出格式。")
+@command_lang_option
+@handle_errors
+def doctor(config_path, site_name, all_sites, fmt) -> None:
+    """Check a site: reachable, REST on, token valid, plugin version, the service's
+    functions, uploads allowed; each failure with its fix (exit 3 if any fails).
+
+    检查站点：可达、REST、令牌、插件版本、服务函数、上传权限；每项失败都给出修复方法。
+    """
+    config, sites = _sites(config_path, site_name, all_sites)
+    results = {site.name: run_doctor(site, connect) for site in sites}
+    failed = any(c.status == FAIL for checks in results.values() for c in checks)
+    if fmt == "json":
+        echo_json({name: [c.to_dict() for c in checks] for name, checks in results.items()})
+    else:
+        for name, checks in results.items():
+            click.echo(tr("Site {site}:", "站点 {site}：", site=name))
+            for c in checks:
+                mark = {"ok": "✓", "fail": "✗"}.get(c.status, "-")
+                click.echo(f"  {mark} {c.name:<10} {c.detail}")
+                if c.fix:
+                    click.echo(f"      → {c.fix}")
+    sys.exit(int(ExitCode.SITE_ERROR if failed else ExitCode.OK))
+
+
+commands = [plan, sync, unlock, doctor]

@@ -1,0 +1,101 @@
+"""``certbridge doctor``: can this site be synced? Each check says what is wrong and how
+to fix it; later checks are skipped when an earlier one makes them meaningless."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bridge.config import Site
+from bridge.errors import BridgeError
+from bridge.i18n import tr
+from bridge.moodle.compat import GET_INFO
+from bridge.moodle.errors import (
+    InvalidToken,
+    MoodleError,
+    PluginIncompatible,
+    PluginMissing,
+    TransportError,
+    UnexpectedResponse,
+)
+from bridge.moodle.errors import PLUGIN_PREFIX
+
+#: Every web-service function a sync or report calls.
+NEEDED_FUNCTIONS = (
+    "core_webservice_get_site_info", "core_course_get_categories", "core_course_create_categories",
+    "core_course_get_courses_by_field", "core_course_create_courses", "core_course_edit_module",
+    "core_course_delete_modules",
+    GET_INFO, PLUGIN_PREFIX + "ensure_sections", PLUGIN_PREFIX + "upsert_module",
+    PLUGIN_PREFIX + "import_questions", PLUGIN_PREFIX + "get_modules", PLUGIN_PREFIX + "delete_module",
+)
+OK, FAIL, SKIP = "ok", "fail", "skipped"
+
+
+@dataclass
+class Check:
+    name: str
+    status: str
+    detail: str = ""
+    fix: str = ""
+
+    def to_dict(self) -> dict:
+        return {"check": self.name, "status": self.status, "detail": self.detail, "fix": self.fix or None}
+
+
+def _fix(err: BaseException) -> str:
+    return getattr(err, "hint", None) or ""
+
+
+def run_doctor(site: Site, client_factory) -> list[Check]:
+    """All checks for ``site``; ``client_factory(site)`` builds the client (tests pass their own)."""
+    checks: list[Check] = []
+    try:
+        client = client_factory(site)
+    except BridgeError as err:  # no token in the environment
+        return [Check("token", FAIL, err.message, _fix(err))]
+    with client:
+        try:
+            info = client.site_info()
+        except TransportError as err:
+            return checks + [Check("reachable", FAIL, err.message, _fix(err))]
+        except UnexpectedResponse as err:
+            return checks + [Check("reachable", OK, site.url),
+                             Check("rest", FAIL, err.message,
+                                   tr("Enable web services and the REST protocol (Site administration > Server > "
+                                      "Web services > Overview), and check the URL is the site root.",
+                                      "请启用 Web 服务与 REST 协议（网站管理 > 服务器 > Web 服务 > 概览），并确认地址为站点根地址。"))]
+        except InvalidToken as err:
+            return checks + [Check("reachable", OK, site.url), Check("rest", OK),
+                             Check("token", FAIL, err.message, _fix(err))]
+        except MoodleError as err:
+            return checks + [Check("reachable", OK, site.url), Check("rest", FAIL, err.message, _fix(err))]
+        checks += [Check("reachable", OK, site.url),
+                   Check("rest", OK, tr("Moodle {release}", "Moodle {release}", release=info.get("release", "?"))),
+                   Check("token", OK, tr("user {user}", "用户 {user}", user=info.get("username", "?")))]
+        try:
+            plugin = client.plugin_info()
+            checks.append(Check("plugin", OK, f"local_certbridge {plugin.plugin_release} ({plugin.plugin_version}), "
+                                              f"API {plugin.api_version}"))
+        except (PluginMissing, PluginIncompatible) as err:
+            checks.append(Check("plugin", FAIL, err.message, _fix(err)))
+        except MoodleError as err:
+            checks.append(Check("plugin", FAIL, err.message, _fix(err)))
+        available = {f.get("name") for f in info.get("functions") or []}
+        missing = [f for f in NEEDED_FUNCTIONS if f not in available]
+        if missing:
+            checks.append(Check("functions", FAIL, tr("missing from the token's service: {names}",
+                                                      "令牌所属服务缺少：{names}", names=", ".join(missing)),
+                                tr("Use a token of the 'certbridge' service (the plugin creates it), or add these "
+                                   "functions to your service (Site administration > Server > Web services > "
+                                   "External services > Functions).",
+                                   "请使用 “certbridge” 服务（由插件创建）的令牌，或将这些函数加入你的服务"
+                                   "（网站管理 > 服务器 > Web 服务 > 外部服务 > 函数）。")))
+        else:
+            checks.append(Check("functions", OK, tr("{n} functions available", "{n} 个函数可用", n=len(NEEDED_FUNCTIONS))))
+        if int(info.get("uploadfiles", 0) or 0):
+            checks.append(Check("uploads", OK))
+        else:
+            checks.append(Check("uploads", FAIL, tr("the token's service does not allow file uploads",
+                                                    "令牌所属服务不允许上传文件"),
+                                tr("Tick 'Can upload files' on the service (Site administration > Server > Web services "
+                                   "> External services > Edit).",
+                                   "请在该服务上勾选“可以上传文件”（网站管理 > 服务器 > Web 服务 > 外部服务 > 编辑）。")))
+    return checks

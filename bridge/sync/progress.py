@@ -1,0 +1,166 @@
+"""What a run tells people while it works: a progress bar on a terminal, one line per
+course otherwise, or JSON lines (``--log-format json``) for the nightly job's log.
+
+Failures are grouped by kind, so a bad token or a missing capability is explained once
+with its fix, not once per resource.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import IO
+
+from bridge.i18n import tr
+from bridge.sync import planner as P
+from bridge.sync.executor import ActionResult
+
+
+@dataclass
+class FailureGroup:
+    kind: str  # error class name (+ Moodle errorcode)
+    message: str  # the first one's message
+    hint: str | None
+    idnumbers: list[str] = field(default_factory=list)
+
+
+def group_failures(failed: list[ActionResult]) -> list[FailureGroup]:
+    groups: dict[str, FailureGroup] = {}
+    for result in failed:
+        err = result.error
+        code = getattr(err, "errorcode", "") or ""
+        key = f"{type(err).__name__}:{code}" if code else type(err).__name__
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = FailureGroup(key, str(getattr(err, "message", err)), getattr(err, "hint", None))
+        group.idnumbers.append(result.action.idnumber or result.shortname)
+    return list(groups.values())
+
+
+def course_line(plan: P.CoursePlan, results: list[ActionResult]) -> dict:
+    """One course's outcome: counts of what was done (or, with no results, planned)."""
+    counts = plan.counts()
+    failed = [r for r in results if not r.ok and not r.skipped]
+    skipped = [r for r in results if r.skipped]
+    for r in results:
+        if not r.ok and r.action.kind in counts:
+            counts[r.action.kind] -= 1
+    return {"course": plan.shortname, "pack": plan.pack_id, "courseid": plan.courseid,
+            "created_course": any(r.ok and r.action.kind == P.CREATE_COURSE for r in results),
+            **counts, "failed": len(failed), "skipped": len(skipped), "error": plan.error or None}
+
+
+class Reporter:
+    """Silent base: the CLI picks ``TextReporter`` or ``JsonReporter``."""
+
+    def start(self, site: str, total: int) -> None: ...
+
+    def action(self, shortname: str, result: ActionResult) -> None: ...
+
+    def course(self, line: dict) -> None: ...
+
+    def message(self, text: str, level: str = "info") -> None: ...
+
+    def failure_group(self, group: FailureGroup) -> None: ...
+
+    def finish(self, summary: dict) -> None: ...
+
+
+def describe_counts(line: dict) -> str:
+    return tr("{create} created, {update} updated, {hide} hidden, {delete} deleted, {unchanged} unchanged, "
+              "{drift} drift left, {failed} failed",
+              "新建 {create}，更新 {update}，隐藏 {hide}，删除 {delete}，未变 {unchanged}，保留漂移 {drift}，失败 {failed}",
+              **{k: line.get(k, 0) for k in ("create", "update", "hide", "delete", "unchanged", "drift", "failed")})
+
+
+class TextReporter(Reporter):
+    """Human output on ``out`` (stderr): a bar when it is a terminal, else a line per course."""
+
+    def __init__(self, out: IO[str] | None = None, *, tty: bool | None = None):
+        self.out = out or sys.stderr
+        self.tty = self.out.isatty() if tty is None else tty
+        self.total = 0
+        self.done = 0
+        self._lock = threading.Lock()
+
+    def _write(self, text: str) -> None:
+        with self._lock:
+            if self.tty and self.total:
+                self.out.write("\r\033[K")
+            self.out.write(text + "\n")
+            self._bar()
+            self.out.flush()
+
+    def _bar(self) -> None:
+        if self.tty and self.total:
+            width = 30
+            filled = int(width * self.done / self.total)
+            self.out.write(f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}")
+
+    def start(self, site: str, total: int) -> None:
+        self.total = total
+        self.done = 0
+
+    def action(self, shortname: str, result: ActionResult) -> None:
+        with self._lock:
+            self.done += 1
+            if self.tty and self.total:
+                self.out.write("\r\033[K")
+                self._bar()
+                self.out.flush()
+
+    def course(self, line: dict) -> None:
+        prefix = tr("course created; ", "已新建课程；") if line.get("created_course") else ""
+        self._write(f"{line['course']}: {prefix}{describe_counts(line)}")
+
+    def message(self, text: str, level: str = "info") -> None:
+        self._write(text)
+
+    def failure_group(self, group: FailureGroup) -> None:
+        shown = ", ".join(group.idnumbers[:5]) + (" …" if len(group.idnumbers) > 5 else "")
+        text = tr("{n} failed: {message}\n  ({which})", "{n} 项失败：{message}\n  （{which}）",
+                  n=len(group.idnumbers), message=group.message, which=shown)
+        if group.hint:
+            text += "\n  " + group.hint
+        self._write(text)
+
+    def finish(self, summary: dict) -> None:
+        if self.tty and self.total:
+            with self._lock:
+                self.out.write("\r\033[K")
+                self.total = 0
+        self._write(tr("{site}: {counts}", "{site}：{counts}", site=summary["site"],
+                       counts=describe_counts(summary["summary"])))
+
+
+class JsonReporter(Reporter):
+    """One JSON object per line on ``out``: events ``message``, ``course``, ``failure``, ``summary``."""
+
+    def __init__(self, out: IO[str] | None = None):
+        self.out = out or sys.stderr
+        self._lock = threading.Lock()
+
+    def _emit(self, event: str, **data) -> None:
+        with self._lock:
+            self.out.write(json.dumps({"ts": round(time.time(), 3), "event": event, **data}, ensure_ascii=False) + "\n")
+            self.out.flush()
+
+    def action(self, shortname: str, result: ActionResult) -> None:
+        if not result.ok and not result.skipped:
+            self._emit("failure", course=shortname, idnumber=result.action.idnumber, kind=result.action.kind,
+                       error=type(result.error).__name__, message=str(getattr(result.error, "message", result.error)))
+
+    def course(self, line: dict) -> None:
+        self._emit("course", **line)
+
+    def message(self, text: str, level: str = "info") -> None:
+        self._emit("message", level=level, message=text)
+
+    def failure_group(self, group: FailureGroup) -> None:
+        self._emit("failure_group", kind=group.kind, message=group.message, hint=group.hint, count=len(group.idnumbers),
+                   idnumbers=group.idnumbers)
+
+    def finish(self, summary: dict) -> None:
+        self._emit("summary", **summary)

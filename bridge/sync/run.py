@@ -1,0 +1,342 @@
+"""One run for one site: load packs, read Moodle, plan, (apply), record, summarise.
+
+``plan_site`` makes no write call to Moodle. ``sync_site`` takes the site's lock, applies
+the plans through the executor, records completion figures and returns a summary whose
+``exit_code`` the CLI uses.
+"""
+from __future__ import annotations
+
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bridge.config import Config, Site
+from bridge.errors import BridgeError, ExitCode
+from bridge.i18n import tr
+from bridge.moodle import MoodleClient
+from bridge.moodle.errors import MoodleError, NotFound
+from bridge.pack import load_catalog
+from bridge.pack.model import Pack
+from bridge.render.desired import DesiredCourse, desired_course
+from bridge.render.fingerprint import FileHasher
+from bridge.sync import planner as P
+from bridge.sync.executor import ActionResult, CourseJob, Executor
+from bridge.sync.lock import SiteLock, lock_path
+from bridge.sync.progress import Reporter, course_line, group_failures
+from bridge.sync.snapshot import CourseSnapshot, read_course
+from bridge.sync.state import FigureRow, ModuleRow, StateStore
+
+PLAN_FORMAT_VERSION = 1
+
+
+class LimitExceeded(BridgeError):
+    exit_code = ExitCode.LIMIT_EXCEEDED
+
+
+@dataclass
+class RunOptions:
+    packs: list[Path] = field(default_factory=list)  # empty: the config's pack folders
+    workers: int | None = None  # None: the site's setting
+    max_changes: int | None = None
+    max_delete: int | None = None  # None: the site's setting (0 there = no limit)
+    prune: bool | None = None  # None: the site's setting
+    drift: str | None = None  # None: the site's setting
+    wait: float = 0.0  # seconds to wait for the site's lock
+
+
+@dataclass
+class CourseWork:
+    pack: Pack
+    desired: DesiredCourse
+    snapshot: CourseSnapshot
+    plan: P.CoursePlan
+
+
+@dataclass
+class SitePlan:
+    site: Site
+    policy: P.Policy
+    courses: list[CourseWork] = field(default_factory=list)
+    invalid: list[dict] = field(default_factory=list)  # packs skipped: {"pack", "problems"}
+
+    def summary(self) -> dict:
+        totals = dict.fromkeys(P.SUMMARY_KINDS, 0)
+        for work in self.courses:
+            for kind, n in work.plan.counts().items():
+                totals[kind] += n
+        totals["create_course"] = sum(1 for w in self.courses if any(a.kind == P.CREATE_COURSE for a in w.plan.actions))
+        totals["errors"] = sum(1 for w in self.courses if w.plan.error) + len(self.invalid)
+        return totals
+
+    def to_dict(self) -> dict:
+        """The documented ``plan --format json`` object (docs/sync.md)."""
+        return {"version": PLAN_FORMAT_VERSION, "site": self.site.name, "url": self.site.url,
+                "policy": {"drift": self.policy.drift, "prune": self.policy.prune},
+                "summary": self.summary(), "courses": [w.plan.to_dict() for w in self.courses],
+                "invalid": self.invalid}
+
+
+def connect(site: Site) -> MoodleClient:
+    """A client for ``site`` with its timeout, TLS and rate-limit settings."""
+    return MoodleClient(site.url, site.token, verify=site.verify, timeout=(min(10.0, site.timeout), site.timeout),
+                        rate_limit=site.rate_limit or None)
+
+
+def policy_for(site: Site, options: RunOptions) -> P.Policy:
+    return P.Policy(drift=options.drift or site.drift,
+                    prune=site.prune if options.prune is None else options.prune)
+
+
+def load_packs(config: Config, options: RunOptions) -> tuple[list[Pack], list[dict]]:
+    """The course packs to sync, and those skipped because they do not validate."""
+    catalog = load_catalog(options.packs or list(config.packs))
+    errors = [p for p in catalog.problems if p.severity == "error"]
+    packs, invalid = [], []
+    unplaced = [p for p in errors if not any(_inside(p.file, pack.root) for pack in catalog.selected())]
+    for pack in catalog.selected():
+        if pack.course is None:
+            continue  # a library pack: nothing to publish by itself
+        mine = [p for p in errors if _inside(p.file, pack.root)] + unplaced
+        if mine:
+            invalid.append({"pack": pack.id, "problems": [p.to_dict() for p in mine]})
+        else:
+            packs.append(pack)
+    if not catalog.selected() and errors:
+        invalid.append({"pack": None, "problems": [p.to_dict() for p in errors]})
+    return packs, invalid
+
+
+def _inside(file: str, root: Path) -> bool:
+    try:
+        Path(file).resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def build_plan(config: Config, site: Site, options: RunOptions, store: StateStore, client: MoodleClient,
+               reporter: Reporter, *, writing: bool) -> SitePlan:
+    """Desired state for every pack, one snapshot read per course, the pure plan."""
+    policy = policy_for(site, options)
+    result = SitePlan(site=site, policy=policy)
+    packs, result.invalid = load_packs(config, options)
+    for item in result.invalid:
+        reporter.message(tr("{pack}: skipped, it does not validate (certbridge validate).",
+                            "{pack}：已跳过，未通过校验（certbridge validate）。", pack=item["pack"]), level="error")
+    hasher = FileHasher(store)
+    desired: list[tuple[Pack, DesiredCourse]] = []
+    for pack in packs:
+        try:
+            desired.append((pack, desired_course(pack, hasher)))
+        except BridgeError as err:
+            result.invalid.append({"pack": pack.id, "problems": [{"message": err.message}]})
+            reporter.message(f"{pack.id}: {err.message}", level="error")
+    client.require_plugin()  # one check, one clear message, before anything per course
+    workers = options.workers or site.workers
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        snapshots = list(pool.map(lambda item: _read(client, store, item[1], writing=writing), desired))
+    for (pack, course), snapshot in zip(desired, snapshots):
+        if snapshot.error is not None and snapshot.error.exit_code == ExitCode.SITE_ERROR:
+            raise snapshot.error  # the site itself is unusable: say so once
+        row = store.course_row(course.shortname)
+        if row is not None and row.courseid == snapshot.courseid and row.pack_id == course.pack_id:
+            last = P.LastState(row, store.module_rows(course.pack_id))
+        else:
+            last = P.LastState()  # never synced here, or the course was replaced: no memory to trust
+        result.courses.append(CourseWork(pack, course, snapshot, P.plan_course(course, last, snapshot, policy)))
+    return result
+
+
+def _read(client: MoodleClient, store: StateStore, course: DesiredCourse, *, writing: bool) -> CourseSnapshot:
+    courseid = store.course_id(course.shortname)
+    snapshot = read_course(client, course.shortname, course.prefix, courseid=courseid)
+    if courseid is not None and isinstance(snapshot.error, NotFound):
+        # Our remembered course id is gone (deleted or restored elsewhere): look it up afresh.
+        if writing:
+            store.forget_course(course.shortname, course.pack_id)
+        snapshot = read_course(client, course.shortname, course.prefix)
+    if writing and snapshot.exists and snapshot.error is None and courseid != snapshot.courseid:
+        store.save_course(course.shortname, course.pack_id, int(snapshot.courseid))
+    return snapshot
+
+
+def plan_site(config: Config, site: Site, options: RunOptions, reporter: Reporter) -> SitePlan:
+    """What a sync would do. Reads Moodle; writes nothing there."""
+    with StateStore(config.state_path(site)) as store, connect(site) as client:
+        return build_plan(config, site, options, store, client, reporter, writing=False)
+
+
+def check_limits(plan: SitePlan, options: RunOptions) -> None:
+    """Refuse, before any write, a run larger than the limits."""
+    changes = sum(w.plan.changes for w in plan.courses) + plan.summary()["create_course"]
+    if options.max_changes is not None and changes > options.max_changes:
+        raise LimitExceeded(tr("The sync would make {n} changes, more than --max-changes {max}; nothing was written.",
+                               "本次同步将进行 {n} 项更改，超过 --max-changes {max}；未做任何写入。",
+                               n=changes, max=options.max_changes),
+                            hint=tr("Check the plan (certbridge plan) and raise the limit if it is right.",
+                                    "请检查计划（certbridge plan），确认无误后提高上限。"))
+    max_delete = options.max_delete if options.max_delete is not None else (plan.site.max_delete or None)
+    deletes = plan.summary()["delete"]
+    if max_delete is not None and deletes > max_delete:
+        raise LimitExceeded(tr("The sync would delete {n} modules, more than --max-delete {max}; nothing was written.",
+                               "本次同步将删除 {n} 个模块，超过 --max-delete {max}；未做任何写入。", n=deletes, max=max_delete),
+                            hint=tr("Check the plan (certbridge plan --prune) and raise --max-delete if it is right.",
+                                    "请检查计划（certbridge plan --prune），确认无误后提高 --max-delete。"))
+
+
+def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporter) -> dict:
+    """Apply the plan for ``site`` under its lock; return the run summary."""
+    started = time.monotonic()
+    state_path = config.state_path(site)
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    with SiteLock(lock_path(state_path), wait=options.wait, notify=reporter.message), \
+            StateStore(state_path) as store, connect(site) as client, _sigterm_interrupts():
+        interrupted = store.last_interrupted_run()
+        if interrupted is not None:
+            done = sum(1 for e in store.journal(interrupted.run_id) if e.status == "done")
+            reporter.message(tr("The previous run ({id}) was interrupted after {n} completed actions; resuming "
+                                "(Moodle is re-read, so nothing is done twice).",
+                                "上次运行（{id}）在完成 {n} 项操作后中断；现在继续（会重新读取 Moodle，不会重复操作）。",
+                                id=interrupted.run_id, n=done))
+        run_id = store.begin_run()
+        status = "interrupted"
+        try:
+            plan = build_plan(config, site, options, store, client, reporter, writing=True)
+            check_limits(plan, options)
+            summary = _apply(plan, site, options, store, client, reporter, run_id)
+            summary["duration_s"] = round(time.monotonic() - started, 3)
+            status = "ok" if summary["exit_code"] == 0 else "failed"
+            return summary
+        except BridgeError:
+            status = "failed"
+            raise
+        finally:
+            store.finish_run(run_id, status, {"calls": client.stats.as_dict()})
+
+
+def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, client: MoodleClient,
+           reporter: Reporter, run_id: str) -> dict:
+    jobs = [CourseJob(w.desired, w.plan) for w in plan.courses if w.plan.writes]
+    by_shortname = {w.desired.shortname: w for w in plan.courses}
+    reporter.start(site.name, sum(len(j.plan.writes) for j in jobs))
+
+    def on_course(job: CourseJob) -> None:
+        reporter.course(course_line(job.plan, job.results))
+
+    executor = Executor(client, store, run_id, workers=options.workers or site.workers,
+                        on_result=lambda job, result: reporter.action(job.plan.shortname, result), on_course=on_course)
+    executor.apply(jobs)
+    for work in plan.courses:
+        if not work.plan.writes and not work.plan.error:
+            reporter.course(course_line(work.plan, []))
+    _adopt_unchanged(plan, store)
+
+    results: list[ActionResult] = [r for job in jobs for r in job.results]
+    written = {job.desired.shortname for job in jobs if any(r.ok for r in job.results)}
+    figures = _record_figures(plan, written, site, store, client, by_shortname, reporter)
+    failed = [r for r in results if not r.ok and not r.skipped]
+    course_errors = [w for w in plan.courses if w.plan.error]
+    for work in course_errors:
+        reporter.message(f"{work.desired.shortname}: {work.plan.error}", level="error")
+    for group in group_failures(failed):
+        reporter.failure_group(group)
+    totals = dict.fromkeys(P.SUMMARY_KINDS, 0)
+    for work in plan.courses:
+        for kind, n in work.plan.counts().items():
+            totals[kind] += n
+    for r in results:
+        if not r.ok and r.action.kind in totals:
+            totals[r.action.kind] -= 1  # count what was done, not what was planned
+    totals["failed"] = len(failed)
+    totals["skipped"] = sum(1 for r in results if r.skipped)
+    if executor.aborted is not None and isinstance(executor.aborted, BridgeError):
+        exit_code = executor.aborted.exit_code
+    elif plan.invalid:
+        exit_code = ExitCode.INVALID_INPUT
+    elif failed or course_errors or totals["skipped"]:
+        exit_code = ExitCode.FAILURES
+    else:
+        exit_code = ExitCode.OK
+    summary = {"site": site.name, "run_id": run_id, "summary": totals,
+               "courses": [course_line(w.plan, _results_of(jobs, w.plan)) | {"figures": figures.get(w.desired.shortname)}
+                           for w in plan.courses],
+               "invalid": plan.invalid, "calls": client.stats.as_dict(), "exit_code": int(exit_code)}
+    reporter.finish(summary)
+    return summary
+
+
+def _results_of(jobs: list[CourseJob], plan: P.CoursePlan) -> list[ActionResult]:
+    return next((j.results for j in jobs if j.plan is plan), [])
+
+
+def _adopt_unchanged(plan: SitePlan, store: StateStore) -> None:
+    """Rows for modules already as desired but not (or differently) in the state — after a
+    lost state file, or a run killed between the write and its journal entry."""
+    now = time.time()
+    rows: list[ModuleRow] = []
+    for work in plan.courses:
+        known = store.module_rows(work.desired.pack_id)
+        for action in work.plan.module_actions:
+            r, d = action.remote, action.module
+            if action.kind != P.UNCHANGED or r is None or d is None:
+                continue
+            row = ModuleRow(d.idnumber, work.desired.pack_id, r.cmid, r.modname, r.fingerprint, d.name,
+                            r.visible and not r.stealth, r.section, now)
+            old = known.get(d.idnumber)
+            if old is None or (old.cmid, old.fingerprint, old.name, old.visible, old.section) != (
+                    row.cmid, row.fingerprint, row.name, row.visible, row.section):
+                rows.append(row)
+    if rows:
+        store.save_modules(rows)
+
+
+def _record_figures(plan: SitePlan, written: set[str], site: Site, store: StateStore, client: MoodleClient,
+                    by_shortname: dict[str, CourseWork], reporter: Reporter) -> dict[str, dict]:
+    """Completion figures after the sync: courses written to are read once more; the
+    others' snapshot is still true."""
+    from bridge.report.completion import course_completion
+
+    now = time.time()
+    rows, out = [], {}
+    for work in plan.courses:
+        snapshot = work.snapshot
+        if work.desired.shortname in written:
+            snapshot = read_course(client, work.desired.shortname, work.desired.prefix,
+                                   courseid=store.course_id(work.desired.shortname))
+        if snapshot.error is not None:
+            continue
+        completion = course_completion(work.desired, snapshot, site=site.name, pack_title=work.pack.title,
+                                       site_url=site.url)
+        ratio = completion.ratio or 0.0
+        rows.append(FigureRow(now, "sync", work.desired.shortname, work.desired.pack_id, completion.planned,
+                              completion.online, ratio, work.desired.target))
+        out[work.desired.shortname] = {"planned": completion.planned, "online": completion.online,
+                                       "ratio": round(ratio, 4), "target": work.desired.target,
+                                       "meets_target": completion.meets_target}
+    if rows:
+        store.record_figures(rows)
+    return out
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """SIGTERM (systemd stop, kill) ends the run like Ctrl-C: in-flight actions finish and
+    are journalled, the rest is left for the next run."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (tests): nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def site_error_summary(site: Site, err: MoodleError) -> dict:
+    return {"site": site.name, "error": err.message, "hint": err.hint, "exit_code": int(err.exit_code)}
