@@ -15,8 +15,11 @@ from lxml import etree
 from bridge.i18n import tr
 from bridge.quiz import model as m
 from bridge.quiz.errors import ProblemLog
+from bridge.quiz.source import decode_utf8
 
-_DTD_RE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+# A DOCTYPE can only stand in the prolog, before the root element; matching there only
+# keeps files whose CDATA quotes "<!DOCTYPE html>" (an HTML lesson) readable.
+_PROLOG_DOCTYPE_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*<!DOCTYPE", re.DOTALL)
 _READ_TYPES = {"matching": m.MATCH, **{t: t for t in m.QTYPES}, m.CATEGORY: m.CATEGORY}
 
 
@@ -28,9 +31,11 @@ def _safe_parser() -> etree.XMLParser:
 
 def parse_moodle_xml(data: bytes, source: Path, log: ProblemLog) -> list[m.Question]:
     """The questions of a Moodle XML file (raw bytes); problems go to ``log``."""
-    dtd = _DTD_RE.search(data)
+    if decode_utf8(data, log) is None:  # Moodle's importer takes UTF-8 files only
+        return []
+    dtd = _PROLOG_DOCTYPE_RE.match(data)
     if dtd:
-        log.add(data.count(b"\n", 0, dtd.start()) + 1, "xml-doctype-forbidden",
+        log.add(data.count(b"\n", 0, dtd.end()) + 1, "xml-doctype-forbidden",
                 tr("the file declares a DOCTYPE or entities, which question files never need; refused",
                    "文件声明了 DOCTYPE 或实体，题库文件不需要这些，已拒绝"),
                 tr("export the questions again from Moodle, or remove the <!DOCTYPE …> part",
