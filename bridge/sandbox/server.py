@@ -22,7 +22,7 @@ from bridge.sandbox.faults import FaultInjector
 from bridge.sandbox.functions import FUNCTIONS, OUTSIDE_SERVICE, Call, is_write
 from bridge.sandbox.protocol import unflatten, validate
 from bridge.sandbox.store import ADMIN_USERID, LOWPRIV_USERID, Store
-from bridge.sandbox.uploads import MultipartError, read_multipart
+from bridge.sandbox.uploads import MultipartError, MultipartForm, read_multipart
 
 log = logging.getLogger("bridge.sandbox")
 
@@ -292,7 +292,10 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         content_type = self.headers.get("Content-Type", "")
         try:
-            form = read_multipart(self.rfile, length, content_type, site.store.tempdir)
+            if content_type.lower().startswith("multipart/"):
+                form = read_multipart(self.rfile, length, content_type, site.store.tempdir)
+            else:  # a plain form post carries parameters but no files
+                form = MultipartForm(dict(parse_qsl(self._read_body().decode("utf-8", "replace"))))
         except MultipartError as err:
             self.close_connection = True
             site.calls.add(CallRecord(UPLOAD_FUNCTION, True, 400))
