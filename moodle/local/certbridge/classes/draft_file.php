@@ -17,7 +17,7 @@
 
 namespace local_certbridge;
 
-use core_external\invalid_parameter_exception;
+use invalid_parameter_exception;
 
 /**
  * Files the caller uploaded to its draft area with webservice/upload.php.

@@ -17,7 +17,7 @@
 
 namespace local_certbridge;
 
-use core_external\invalid_parameter_exception;
+use invalid_parameter_exception;
 
 /**
  * Finds the course modules certbridge manages, by idnumber.

@@ -99,6 +99,11 @@ class moduleinfo_builder {
      * @return array [course_modules row, module data]
      */
     public static function for_update(\stdClass $course, \stdClass $cm, array $params, int $filesdraft): array {
+        global $CFG;
+        // Some *_update_instance functions rely on helpers their settings form loads.
+        if (file_exists($CFG->dirroot . '/mod/' . $params['modname'] . '/locallib.php')) {
+            require_once($CFG->dirroot . '/mod/' . $params['modname'] . '/locallib.php');
+        }
         [$cm, , , $info] = get_moduleinfo_data($cm, $course);
         // The settings form unpacks these; the *_update_instance functions expect them.
         $display = !empty($info->displayoptions) ? (array) unserialize($info->displayoptions, ['allowed_classes' => false]) : [];

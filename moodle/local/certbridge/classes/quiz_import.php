@@ -121,7 +121,9 @@ class quiz_import {
             @unlink($tempfile);
         }
         if (!$ok || empty($format->questionids)) {
-            $message = trim(preg_replace('/\s+/u', ' ', html_to_text((string) $printed, 0, false)));
+            // Keep the importer's words, not the notification's close button.
+            $text = str_replace(get_string('dismissnotification'), ' ', html_to_text((string) $printed, 0, false));
+            $message = trim(preg_replace('/\s+/u', ' ', $text));
             throw new \moodle_exception('certbridge_importfailed', 'local_certbridge', '',
                 $message !== '' ? $message : get_string('noquestionsinfile', 'question'));
         }

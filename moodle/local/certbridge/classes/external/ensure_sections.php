@@ -23,7 +23,7 @@ use core_external\external_function_parameters;
 use core_external\external_multiple_structure;
 use core_external\external_single_structure;
 use core_external\external_value;
-use core_external\invalid_parameter_exception;
+use invalid_parameter_exception;
 
 /**
  * local_certbridge_ensure_sections: make a course's sections exist and carry the given

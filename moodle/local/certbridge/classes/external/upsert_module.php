@@ -28,7 +28,7 @@ use core_external\external_function_parameters;
 use core_external\external_single_structure;
 use core_external\external_value;
 use core_external\external_warnings;
-use core_external\invalid_parameter_exception;
+use invalid_parameter_exception;
 use local_certbridge\draft_file;
 use local_certbridge\module_lookup;
 use local_certbridge\module_state;
@@ -128,14 +128,19 @@ class upsert_module extends external_api {
             }
         }
 
+        if (!$existing) {
+            require_capability('mod/' . $params['modname'] . ':addinstance', $context);
+        }
+        // All or nothing: update_moduleinfo() alone would leave half an update behind on failure.
+        $transaction = $DB->start_delegated_transaction();
         if ($existing) {
             $cmid = self::update($course, $existing, $params, $filesdraft);
         } else {
-            require_capability('mod/' . $params['modname'] . ':addinstance', $context);
             $cmid = (int) add_moduleinfo(moduleinfo_builder::for_create($course, $params, $filesdraft), $course)->coursemodule;
         }
         self::place($course, $cmid, $params['section'], $params['position']);
         self::set_visibility($cmid, (int) $params['visible']);
+        $transaction->allow_commit();
 
         $cm = module_lookup::by_idnumber($course->id, $params['idnumber'])[$cmid];
         return [
