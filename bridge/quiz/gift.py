@@ -78,7 +78,7 @@ class _Block:
         self.comments = comments
         self.first_line = lines[0][0]
         if lines[0][1].startswith("$CATEGORY:"):
-            self.category: str | None = lines[0][1][len("$CATEGORY:"):].strip()
+            self.category: str | None = _ESCAPE_RE.sub(_unescape, lines[0][1][len("$CATEGORY:"):]).strip()
             lines = lines[1:]
         else:
             self.category = None
