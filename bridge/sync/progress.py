@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from bridge.i18n import tr
+from bridge.moodle.errors import AmbiguousWrite, FileTooLarge
 from bridge.sync import planner as P
 from bridge.sync.executor import ActionResult
 
@@ -26,7 +27,21 @@ class FailureGroup:
     idnumbers: list[str] = field(default_factory=list)
 
 
+def _default_hint(err: BaseException | None) -> str | None:
+    """A fix for errors the client raises without one."""
+    if isinstance(err, FileTooLarge):
+        return tr("Raise the site's limit (Site administration > Security > Site security settings > Maximum "
+                  "uploaded file size, and PHP's upload_max_filesize/post_max_size), or make the file smaller.",
+                  "请提高站点上限（网站管理 > 安全 > 网站安全设置 > 最大上传文件大小，以及 PHP 的 "
+                  "upload_max_filesize/post_max_size），或减小文件。")
+    if isinstance(err, AmbiguousWrite):
+        return tr("Run the sync again: it re-reads Moodle by idnumber and finishes what is missing.",
+                  "请再次运行同步：它会按 idnumber 重新读取 Moodle，并补完缺少的部分。")
+    return None
+
+
 def group_failures(failed: list[ActionResult]) -> list[FailureGroup]:
+    """Failures grouped by error kind, each group with one message and one fix."""
     groups: dict[str, FailureGroup] = {}
     for result in failed:
         err = result.error
@@ -34,7 +49,8 @@ def group_failures(failed: list[ActionResult]) -> list[FailureGroup]:
         key = f"{type(err).__name__}:{code}" if code else type(err).__name__
         group = groups.get(key)
         if group is None:
-            group = groups[key] = FailureGroup(key, str(getattr(err, "message", err)), getattr(err, "hint", None))
+            group = groups[key] = FailureGroup(key, str(getattr(err, "message", err)),
+                                               getattr(err, "hint", None) or _default_hint(err))
         group.idnumbers.append(result.action.idnumber or result.shortname)
     return list(groups.values())
 
