@@ -7,9 +7,9 @@ refused. Everything is created under a unique course shortname and deleted at th
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 import uuid
+import warnings
 from xml.sax.saxutils import escape
 
 import pytest
@@ -17,7 +17,6 @@ import pytest
 from bridge.moodle import API_VERSION, MoodleClient, errors
 
 pytestmark = pytest.mark.e2e
-log = logging.getLogger(__name__)
 
 RUN = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
 PREFIX = f"certbridge:e2e-{RUN}:"
@@ -63,14 +62,16 @@ def course(client, moodle_site):
     created = client.create_course(f"CB-E2E-{RUN}", f"certbridge e2e {RUN}", categoryid,
                                    summary="<p>certbridge end-to-end test</p>")
     yield created["id"]
+    for module in client.get_modules(created["id"], PREFIX):
+        client.delete_module(created["id"], module.idnumber, PREFIX)
     try:
-        for module in client.get_modules(created["id"], PREFIX):
-            client.delete_module(created["id"], module.idnumber, PREFIX)
         client.delete_course(created["id"])
-    except errors.MoodleError as err:
-        if moodle_site.real:
-            pytest.fail(f"could not clean up course {created['id']}: {err}")
-        log.warning("cleanup of course %s failed: %s", created["id"], err)
+    except errors.AccessDenied:
+        # The 'certbridge' service deliberately lacks core_course_delete_courses: leave the
+        # emptied course hidden and say so.
+        client.update_course(created["id"], visible=0)
+        warnings.warn(f"course {created['id']} (CB-E2E-{RUN}) was emptied and hidden, not deleted: the "
+                      "token's service does not include core_course_delete_courses", stacklevel=1)
 
 
 @pytest.fixture(scope="module")
