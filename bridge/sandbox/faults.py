@@ -77,6 +77,11 @@ class FaultInjector:
     def plan(self) -> FaultPlan | None:
         return self._plan
 
+    @property
+    def decided(self) -> int:
+        """How many calls the current plan has judged (the ``fail_after`` count)."""
+        return self._count
+
     def set(self, plan: FaultPlan) -> None:
         with self._lock:
             self._plan, self._rng, self._count = plan, Random(plan.seed), 0

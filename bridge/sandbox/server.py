@@ -234,10 +234,11 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is None:
             return False
         site.faults.wait(fault.delay_s)
-        if fault.kind is None:
+        stopping = site.faults.stopping.is_set()  # the server is going down: answer nothing
+        if fault.kind is None and not stopping:
             return False
-        site.calls.add(CallRecord(wsfunction, is_write(wsfunction), fault.status))
-        if fault.kind == "drop":
+        site.calls.add(CallRecord(wsfunction, is_write(wsfunction), 0 if stopping else fault.status))
+        if fault.kind == "drop" or stopping:
             self.close_connection = True
             try:
                 self.connection.shutdown(socket.SHUT_RDWR)
