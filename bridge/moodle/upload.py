@@ -17,6 +17,7 @@ from bridge.i18n import tr
 from bridge.moodle.errors import (
     FileNameExists,
     FileTooLarge,
+    InvalidParameter,
     UnexpectedResponse,
     UploadFailed,
     clip,
@@ -93,7 +94,24 @@ def upload_files(requester: Requester, files: Sequence[FileSpec], *, itemid: int
                 timeout=requester.timeout, allow_redirects=False)
 
     response = requester.send(FUNCTION, write=True, send=send)
-    body = requester.decode(FUNCTION, response)
+    try:
+        body = requester.decode(FUNCTION, response)
+    except InvalidParameter as err:
+        if err.errorcode != "missingparam":
+            raise
+        # We always send the token, so "token missing" means PHP threw the whole body
+        # away: the request exceeded post_max_size (seen on Moodle 5.1 with a 64 MiB file).
+        total = sum(os.path.getsize(path) for _, path in pairs)
+        raise FileTooLarge(
+            tr("{function}: the site discarded the upload ({size} bytes): it is larger than PHP's "
+               "post_max_size", "{function}：站点丢弃了上传内容（{size} 字节）：超过了 PHP 的 post_max_size",
+               function=FUNCTION, size=total),
+            function=FUNCTION, errorcode=err.errorcode, remote_message=err.remote_message,
+            debuginfo=err.debuginfo,
+            hint=tr("Raise post_max_size and upload_max_filesize in php.ini (and the proxy's body limit), "
+                    "or make the file smaller.",
+                    "请调大 php.ini 中的 post_max_size 与 upload_max_filesize（以及代理的请求体上限），或减小文件。"),
+        ) from None
     return parse_upload_reply(body, [name for name, _ in pairs])
 
 
