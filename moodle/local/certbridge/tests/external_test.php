@@ -1,0 +1,314 @@
+<?php
+// This file is part of the certbridge companion plugin for Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+
+namespace local_certbridge;
+
+use core_external\external_api;
+use local_certbridge\external\delete_module;
+use local_certbridge\external\ensure_sections;
+use local_certbridge\external\get_info;
+use local_certbridge\external\get_modules;
+use local_certbridge\external\import_questions;
+use local_certbridge\external\upsert_module;
+
+/**
+ * Tests of the web-service functions of local_certbridge (docs/plugin-api.md).
+ *
+ * @package    local_certbridge
+ * @category   test
+ * @copyright  2026 certbridge contributors
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ * @covers     \local_certbridge\external\get_info
+ * @covers     \local_certbridge\external\ensure_sections
+ * @covers     \local_certbridge\external\upsert_module
+ * @covers     \local_certbridge\external\import_questions
+ * @covers     \local_certbridge\external\get_modules
+ * @covers     \local_certbridge\external\delete_module
+ */
+final class external_test extends \advanced_testcase {
+    /** @var string idnumber prefix used by these tests */
+    const PREFIX = 'certbridge:test:';
+
+    /** @var string a small valid Moodle XML file with two questions worth 1 + 2 marks */
+    const QUIZ_XML = '<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="truefalse">
+    <name><text>TF</text></name>
+    <questiontext format="html"><text>HTML is a markup language.</text></questiontext>
+    <defaultgrade>1</defaultgrade>
+    <answer fraction="100"><text>true</text></answer>
+    <answer fraction="0"><text>false</text></answer>
+  </question>
+  <question type="shortanswer">
+    <name><text>SA</text></name>
+    <questiontext format="html"><text>Tag for a line break?</text></questiontext>
+    <defaultgrade>2</defaultgrade>
+    <answer fraction="100"><text>br</text></answer>
+  </question>
+</quiz>';
+
+    /**
+     * Call an external function as the web-service layer does and clean its result.
+     *
+     * @param string $class external class name
+     * @param array $args named arguments
+     * @return array
+     */
+    private function call(string $class, array $args = []): array {
+        $result = $class::execute(...$args);
+        return external_api::clean_returnvalue($class::execute_returns(), $result);
+    }
+
+    /**
+     * A file in the current user's draft area.
+     *
+     * @param string $filename
+     * @param string $content
+     * @return int draft item id
+     */
+    private function draft(string $filename, string $content): int {
+        global $USER;
+        $itemid = file_get_unused_draft_itemid();
+        get_file_storage()->create_file_from_string(['contextid' => \context_user::instance($USER->id)->id,
+            'component' => 'user', 'filearea' => 'draft', 'itemid' => $itemid, 'filepath' => '/',
+            'filename' => $filename], $content);
+        return $itemid;
+    }
+
+    /**
+     * Upsert with the defaults of the API.
+     *
+     * @param int $courseid
+     * @param string $key idnumber without prefix
+     * @param string $modname
+     * @param array $more other parameters
+     * @return array
+     */
+    private function upsert(int $courseid, string $key, string $modname, array $more = []): array {
+        return $this->call(upsert_module::class, ['courseid' => $courseid, 'idnumber' => self::PREFIX . $key,
+            'modname' => $modname, 'section' => 1, 'name' => "Activity $key"] + $more);
+    }
+
+    /**
+     * Modules of the course inside the test prefix, by idnumber.
+     *
+     * @param int $courseid
+     * @return array
+     */
+    private function modules(int $courseid): array {
+        $result = $this->call(get_modules::class, ['courseid' => $courseid, 'prefix' => self::PREFIX]);
+        return array_column($result['modules'], null, 'idnumber');
+    }
+
+    public function test_get_info_reports_versions_and_types(): void {
+        global $CFG;
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $info = $this->call(get_info::class);
+        $this->assertSame('local_certbridge', $info['component']);
+        $this->assertSame(2026112800, $info['plugin_version']);
+        $this->assertSame(1, $info['api_version']);
+        $this->assertSame((int) $CFG->version, $info['moodle_version']);
+        $this->assertSame(['label', 'page', 'quiz', 'resource', 'url'], $info['modtypes']);
+        $this->assertContains('multichoice', $info['qtypes']);
+    }
+
+    public function test_get_info_needs_the_capability(): void {
+        $this->resetAfterTest();
+        $this->setUser($this->getDataGenerator()->create_user());
+        $this->expectException(\required_capability_exception::class);
+        get_info::execute();
+    }
+
+    public function test_ensure_sections_creates_and_renames_without_deleting(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $result = $this->call(ensure_sections::class, ['courseid' => $course->id,
+            'sections' => [['number' => 1, 'name' => 'HTML 基础'], ['number' => 3, 'name' => 'CSS']]]);
+        $this->assertSame(2, $result['created']);
+        $this->assertSame(2, $result['renamed']);
+        $this->assertSame([0, 1, 2, 3], array_column($result['sections'], 'number'));
+        $this->assertSame('HTML 基础', $result['sections'][1]['name']);
+
+        // Again with fewer sections: nothing created, renamed or deleted.
+        $again = $this->call(ensure_sections::class, ['courseid' => $course->id,
+            'sections' => [['number' => 1, 'name' => 'HTML 基础']]]);
+        $this->assertSame([0, 0, 4], [$again['created'], $again['renamed'], count($again['sections'])]);
+    }
+
+    public function test_upsert_creates_each_type_with_the_predicted_fingerprint(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 2]);
+        $page = $this->upsert($course->id, 'page', 'page', ['content' => '<p>你好</p>']);
+        $url = $this->upsert($course->id, 'url', 'url', ['externalurl' => 'https://example.com/a']);
+        $label = $this->upsert($course->id, 'label', 'label', ['intro' => '<p>Note</p>']);
+        $resource = $this->upsert($course->id, 'res', 'resource',
+            ['draftitemid' => $this->draft('a.txt', 'file bytes'), 'filename' => 'a.txt']);
+        $quiz = $this->upsert($course->id, 'quiz', 'quiz');
+
+        $this->assertTrue($page['created']);
+        $this->assertSame(sha1('<p>你好</p>'), $page['fingerprint']);
+        $this->assertSame(sha1('https://example.com/a'), $url['fingerprint']);
+        $this->assertSame(sha1('<p>Note</p>'), $label['fingerprint']);
+        $this->assertSame(sha1('file bytes'), $resource['fingerprint']);
+        $this->assertSame('', $quiz['fingerprint']);
+
+        $modules = $this->modules($course->id);
+        $this->assertCount(5, $modules);
+        $this->assertSame($page['cmid'], $modules[self::PREFIX . 'page']['cmid']);
+        $this->assertSame('Activity page', $modules[self::PREFIX . 'page']['name']);
+        $this->assertSame(1, $modules[self::PREFIX . 'page']['section']);
+    }
+
+    public function test_upsert_updates_in_place_moves_and_hides(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 2]);
+        $first = $this->upsert($course->id, 'page', 'page', ['content' => 'v1']);
+        $this->upsert($course->id, 'other', 'page', ['content' => 'x']);
+        $second = $this->upsert($course->id, 'page', 'page',
+            ['content' => 'v2', 'name' => 'Renamed', 'section' => 2, 'visible' => 0]);
+
+        $this->assertFalse($second['created']);
+        $this->assertSame($first['cmid'], $second['cmid']);
+        $this->assertSame(sha1('v2'), $second['fingerprint']);
+        $module = $this->modules($course->id)[self::PREFIX . 'page'];
+        $this->assertSame(['Renamed', 2, 0], [$module['name'], $module['section'], $module['visible']]);
+
+        // Position 0 puts it first in its section.
+        $this->upsert($course->id, 'other', 'page', ['content' => 'x', 'section' => 2, 'position' => 0]);
+        $modules = $this->modules($course->id);
+        $this->assertSame(0, $modules[self::PREFIX . 'other']['position']);
+        $this->assertSame(1, $modules[self::PREFIX . 'page']['position']);
+    }
+
+    public function test_upsert_resource_keeps_or_replaces_its_file(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        // A draft item holding two files: only the named one goes into the resource.
+        $draft = $this->draft('a.txt', 'one');
+        get_file_storage()->create_file_from_string(['contextid' => \context_user::instance($GLOBALS['USER']->id)->id,
+            'component' => 'user', 'filearea' => 'draft', 'itemid' => $draft, 'filepath' => '/',
+            'filename' => 'b.txt'], 'two');
+        $this->upsert($course->id, 'res', 'resource', ['draftitemid' => $draft, 'filename' => 'b.txt']);
+        $kept = $this->upsert($course->id, 'res', 'resource', ['name' => 'Renamed']);
+        $this->assertSame(sha1('two'), $kept['fingerprint']);
+        $replaced = $this->upsert($course->id, 'res', 'resource',
+            ['draftitemid' => $this->draft('c.txt', 'three'), 'filename' => 'c.txt']);
+        $this->assertSame(sha1('three'), $replaced['fingerprint']);
+        $context = \context_module::instance($replaced['cmid']);
+        $this->assertCount(1, get_file_storage()->get_area_files($context->id, 'mod_resource', 'content', 0, 'id', false));
+    }
+
+    public function test_upsert_refuses_bad_input(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        foreach ([['x', 'folder', []], ['y', 'resource', []]] as [$key, $modname, $more]) {
+            try {
+                $this->upsert($course->id, $key, $modname, $more);
+                $this->fail("$modname accepted");
+            } catch (\invalid_parameter_exception $e) {
+                $this->assertSame('invalidparameter', $e->errorcode);
+            }
+        }
+        try {
+            $this->upsert($course->id, 'z', 'resource', ['draftitemid' => $this->draft('a.txt', 'a'), 'filename' => 'b.txt']);
+            $this->fail('missing draft file accepted');
+        } catch (\moodle_exception $e) {
+            $this->assertSame('certbridge_notindraft', $e->errorcode);
+        }
+        $this->assertSame([], $this->modules($course->id));
+    }
+
+    public function test_upsert_needs_the_plugin_capability_in_the_course(): void {
+        $this->resetAfterTest();
+        $course = $this->getDataGenerator()->create_course();
+        $teacher = $this->getDataGenerator()->create_and_enrol($course, 'editingteacher');
+        $this->setUser($teacher);
+        $this->expectException(\required_capability_exception::class);
+        $this->upsert($course->id, 'page', 'page');
+    }
+
+    public function test_import_questions_replaces_the_previous_import(): void {
+        global $DB;
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $quiz = $this->upsert($course->id, 'quiz', 'quiz');
+        $args = ['cmid' => $quiz['cmid'], 'filename' => 'q.xml'];
+        $first = $this->call(import_questions::class, $args + ['draftitemid' => $this->draft('q.xml', self::QUIZ_XML)]);
+        $this->assertSame(2, $first['questioncount']);
+        $this->assertEquals(3.0, $first['sumgrades']);
+        $this->assertSame(sha1(self::QUIZ_XML), $first['fingerprint']);
+
+        $questions = $DB->count_records('question');
+        $second = $this->call(import_questions::class, $args + ['draftitemid' => $this->draft('q.xml', self::QUIZ_XML)]);
+        $this->assertSame(2, $second['questioncount']);
+        $this->assertSame($questions, $DB->count_records('question'));
+        $this->assertSame(2, $DB->count_records('quiz_slots', ['quizid' => $quiz['instance']]));
+        $this->assertSame(sha1(self::QUIZ_XML), $this->modules($course->id)[self::PREFIX . 'quiz']['fingerprint']);
+    }
+
+    public function test_import_questions_refuses_a_bad_file_and_keeps_the_quiz(): void {
+        global $DB;
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $quiz = $this->upsert($course->id, 'quiz', 'quiz');
+        $this->call(import_questions::class, ['cmid' => $quiz['cmid'], 'filename' => 'q.xml',
+            'draftitemid' => $this->draft('q.xml', self::QUIZ_XML)]);
+        try {
+            $this->call(import_questions::class, ['cmid' => $quiz['cmid'], 'filename' => 'bad.xml',
+                'draftitemid' => $this->draft('bad.xml', 'not xml')]);
+            $this->fail('bad file accepted');
+        } catch (\moodle_exception $e) {
+            $this->assertSame('certbridge_importfailed', $e->errorcode);
+        }
+        $this->assertSame(2, $DB->count_records('quiz_slots', ['quizid' => $quiz['instance']]));
+    }
+
+    public function test_get_modules_needs_a_prefix_and_skips_others(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $this->upsert($course->id, 'page', 'page');
+        $this->getDataGenerator()->create_module('page', ['course' => $course->id, 'idnumber' => 'manual']);
+        $this->assertSame([self::PREFIX . 'page'], array_keys($this->modules($course->id)));
+        $this->expectException(\invalid_parameter_exception::class);
+        get_modules::execute($course->id, '');
+    }
+
+    public function test_delete_module_only_inside_the_prefix(): void {
+        global $DB;
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $quiz = $this->upsert($course->id, 'quiz', 'quiz');
+        $this->call(import_questions::class, ['cmid' => $quiz['cmid'], 'filename' => 'q.xml',
+            'draftitemid' => $this->draft('q.xml', self::QUIZ_XML)]);
+        $args = ['courseid' => $course->id, 'idnumber' => self::PREFIX . 'quiz', 'prefix' => self::PREFIX];
+        $this->assertSame(['deleted' => true, 'cmid' => $quiz['cmid']], $this->call(delete_module::class, $args));
+        $this->assertSame(['deleted' => false, 'cmid' => 0], $this->call(delete_module::class, $args));
+        $this->assertFalse($DB->record_exists('local_certbridge_quiz', ['cmid' => $quiz['cmid']]));
+        $this->expectException(\invalid_parameter_exception::class);
+        delete_module::execute($course->id, 'other:quiz', self::PREFIX);
+    }
+}

@@ -1,0 +1,142 @@
+"""The companion Moodle plugin: PHP syntax, the API contract it declares, its zip."""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bridge.cli import main
+from bridge.errors import BridgeError, ExitCode
+from bridge.plugin_zip import PLUGIN_SOURCE, ZIP_TOP, build_plugin_zip, plugin_files, read_plugin_version
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT = ROOT / "docs" / "plugin-api.md"
+PHP_FILES = sorted(PLUGIN_SOURCE.rglob("*.php"))
+EXTERNAL_CLASSES = sorted((PLUGIN_SOURCE / "classes" / "external").glob("*.php"))
+PHP = shutil.which("php")
+
+
+def contract_functions() -> tuple[list[str], list[str]]:
+    """Plugin functions (### headings) and core functions (listed after "Core functions") of the contract."""
+    text = CONTRACT.read_text(encoding="utf-8")
+    plugin = re.findall(r"^### `(local_certbridge_\w+)`", text, flags=re.M)
+    core_part = text.split("## Core functions", 1)[1]
+    core = re.findall(r"`(core_\w+)`", core_part)
+    return plugin, core
+
+
+def services_php() -> str:
+    return (PLUGIN_SOURCE / "db" / "services.php").read_text(encoding="utf-8")
+
+
+def test_the_plugin_has_its_files():
+    for rel in ("version.php", "db/services.php", "db/access.php", "db/install.xml",
+                "lang/en/local_certbridge.php", "lang/zh_cn/local_certbridge.php",
+                "classes/privacy/provider.php", "README.md", "CHANGES"):
+        assert (PLUGIN_SOURCE / rel).is_file(), rel
+    assert list((PLUGIN_SOURCE / "tests").glob("*_test.php")), "no PHPUnit tests"
+
+
+@pytest.mark.skipif(PHP is None, reason="php is not installed here (.ci/run installs php-cli, so CI runs this)")
+@pytest.mark.parametrize("path", PHP_FILES, ids=[str(p.relative_to(PLUGIN_SOURCE)) for p in PHP_FILES])
+def test_php_syntax(path):
+    result = subprocess.run([PHP, "-l", str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_services_declare_every_function_of_the_contract():
+    plugin, core = contract_functions()
+    assert len(plugin) == 6 and len(core) >= 10, "docs/plugin-api.md changed shape"
+    text = services_php()
+    declared = set(re.findall(r"^\s*'(local_certbridge_\w+)' => \[", text, flags=re.M))
+    assert declared == set(plugin)
+    service = text.split("$services", 1)[1]
+    listed = set(re.findall(r"'((?:local_certbridge|core)_\w+)',", service))
+    assert listed == set(plugin) | set(core)
+    for flag in ("'uploadfiles' => 1", "'downloadfiles' => 1", "'shortname' => 'certbridge'"):
+        assert flag in service
+
+
+def test_each_function_has_its_external_class():
+    plugin, _ = contract_functions()
+    for function in plugin:
+        name = function.removeprefix("local_certbridge_")
+        assert f"'classname' => 'local_certbridge\\external\\{name}'" in services_php()
+        assert (PLUGIN_SOURCE / "classes" / "external" / f"{name}.php").is_file(), name
+    assert len(EXTERNAL_CLASSES) == len(plugin)
+
+
+@pytest.mark.parametrize("path", EXTERNAL_CLASSES, ids=[p.stem for p in EXTERNAL_CLASSES])
+def test_external_classes_check_parameters_context_and_capability(path):
+    text = path.read_text(encoding="utf-8")
+    assert f"class {path.stem} extends external_api" in text
+    assert "use core_external\\external_api;" in text
+    for call in ("self::validate_parameters(", "self::validate_context(", "require_capability('local/certbridge:sync'"):
+        assert call in text, f"{path.name} lacks {call}"
+    for method in ("execute_parameters", "execute", "execute_returns"):
+        assert re.search(rf"public static function {method}\(", text), f"{path.name} lacks {method}()"
+
+
+def test_version_and_capability():
+    assert read_plugin_version() == ("local_certbridge", 2026112800, "1.0.0")
+    assert "$plugin->requires  = 2024100700;" in (PLUGIN_SOURCE / "version.php").read_text(encoding="utf-8")
+    assert "'local/certbridge:sync' =>" in (PLUGIN_SOURCE / "db" / "access.php").read_text(encoding="utf-8")
+
+
+def test_both_languages_define_the_same_strings():
+    def keys(lang):
+        text = (PLUGIN_SOURCE / "lang" / lang / "local_certbridge.php").read_text(encoding="utf-8")
+        return re.findall(r"^\$string\['([^']+)'\]", text, flags=re.M)
+
+    assert keys("en") == keys("zh_cn")
+    used = set()
+    for path in PHP_FILES:
+        used |= set(re.findall(r"'(certbridge_\w+|warning_\w+)', 'local_certbridge'", path.read_text(encoding="utf-8")))
+    assert used and used <= set(keys("en"))
+
+
+def test_zip_layout(tmp_path):
+    built = build_plugin_zip(tmp_path / "p.zip")
+    with zipfile.ZipFile(built.path) as zf:
+        names = zf.namelist()
+        assert zf.testzip() is None
+        assert {n.split("/", 1)[0] for n in names} == {ZIP_TOP}
+        assert f"{ZIP_TOP}/version.php" in names and f"{ZIP_TOP}/db/services.php" in names
+        assert zf.read(f"{ZIP_TOP}/version.php") == (PLUGIN_SOURCE / "version.php").read_bytes()
+        assert {i.date_time for i in zf.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+    files = [n for n in names if not n.endswith("/")]
+    assert files == sorted(f"{ZIP_TOP}/{p.as_posix()}" for p in plugin_files())
+    assert (built.component, built.version) == ("local_certbridge", 2026112800)
+
+
+def test_zip_is_reproducible_and_leaves_out_litter(tmp_path):
+    source = tmp_path / "src"
+    shutil.copytree(PLUGIN_SOURCE, source)
+    first = build_plugin_zip(tmp_path / "a.zip", source)
+    for litter in (".git/config", "__pycache__/x.pyc", "version.php.swp", "lang/en/.hidden", "db/x.php~"):
+        (source / litter).parent.mkdir(parents=True, exist_ok=True)
+        (source / litter).write_text("junk")
+    second = build_plugin_zip(tmp_path / "b.zip", source)
+    digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (first.path, second.path)]
+    assert digest[0] == digest[1]
+
+
+def test_zip_of_a_folder_without_a_plugin_is_an_input_error(tmp_path):
+    with pytest.raises(BridgeError) as err:
+        build_plugin_zip(tmp_path / "y.zip", tmp_path / "nothing")
+    assert err.value.exit_code == ExitCode.INVALID_INPUT
+    assert not (tmp_path / "y.zip").exists()
+
+
+def test_cli_writes_the_zip(tmp_path):
+    out = tmp_path / "sub" / "local_certbridge.zip"
+    result = CliRunner().invoke(main, ["--lang", "en", "plugin", "zip", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "local_certbridge 2026112800" in result.output
+    assert zipfile.is_zipfile(out)
