@@ -208,6 +208,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "CertBridgeSandbox/1"
     timeout = 60  # idle keep-alive connections are closed after this
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls
     server: "_Server"
 
     def log_message(self, format: str, *args: Any) -> None:
