@@ -33,6 +33,7 @@ _TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f])+)\]")
 _HTML_TAG_RE = re.compile(r"<[^>]*>")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _BLANK = "_____"
+_MARKER_RES = {"~=": re.compile("[~=]"), "=": re.compile("=")}
 _NAME_LENGTH = 80
 
 
@@ -356,10 +357,10 @@ class _Block:
         """
         pieces: list[tuple[str, str, int]] = []
         marker, begin = "", 0
-        for i, char in enumerate(text):
-            if char in markers:
-                pieces.append((marker, text[begin:i], offset + max(begin - 1, 0)))
-                marker, begin = char, i + 1
+        for found in _MARKER_RES[markers].finditer(text):
+            i = found.start()
+            pieces.append((marker, text[begin:i], offset + max(begin - 1, 0)))
+            marker, begin = found.group(), i + 1
         pieces.append((marker, text[begin:], offset + max(begin - 1, 0)))
         return pieces
 

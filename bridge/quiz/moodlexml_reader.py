@@ -7,7 +7,6 @@ Missing elements take the defaults Moodle's ``qformat_xml`` gives them.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from lxml import etree
@@ -17,9 +16,6 @@ from bridge.quiz import model as m
 from bridge.quiz.errors import ProblemLog
 from bridge.quiz.source import decode_utf8
 
-# A DOCTYPE can only stand in the prolog, before the root element; matching there only
-# keeps files whose CDATA quotes "<!DOCTYPE html>" (an HTML lesson) readable.
-_PROLOG_DOCTYPE_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*<!DOCTYPE", re.DOTALL)
 _READ_TYPES = {"matching": m.MATCH, **{t: t for t in m.QTYPES}, m.CATEGORY: m.CATEGORY}
 
 
@@ -29,13 +25,36 @@ def _safe_parser() -> etree.XMLParser:
                            remove_pis=True, strip_cdata=True)
 
 
+def _prolog_doctype(data: bytes) -> int | None:
+    """Where a ``<!DOCTYPE`` stands in the prolog (before the root element), if any.
+
+    Only the prolog is looked at, so a CDATA that quotes "<!DOCTYPE html>" (an HTML
+    lesson) stays readable; a plain scan, no regex backtracking over large files.
+    """
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while pos < len(data):
+        if data[pos:pos + 1].isspace():
+            pos += 1
+        elif data.startswith(b"<?", pos):
+            end = data.find(b"?>", pos + 2)
+            pos = len(data) if end < 0 else end + 2
+        elif data.startswith(b"<!--", pos):
+            end = data.find(b"-->", pos + 4)
+            pos = len(data) if end < 0 else end + 3
+        elif data[pos:pos + 9].upper() == b"<!DOCTYPE":
+            return pos
+        else:
+            return None
+    return None
+
+
 def parse_moodle_xml(data: bytes, source: Path, log: ProblemLog) -> list[m.Question]:
     """The questions of a Moodle XML file (raw bytes); problems go to ``log``."""
     if decode_utf8(data, log) is None:  # Moodle's importer takes UTF-8 files only
         return []
-    dtd = _PROLOG_DOCTYPE_RE.match(data)
-    if dtd:
-        log.add(data.count(b"\n", 0, dtd.end()) + 1, "xml-doctype-forbidden",
+    doctype_at = _prolog_doctype(data)
+    if doctype_at is not None:
+        log.add(data.count(b"\n", 0, doctype_at) + 1, "xml-doctype-forbidden",
                 tr("the file declares a DOCTYPE or entities, which question files never need; refused",
                    "文件声明了 DOCTYPE 或实体，题库文件不需要这些，已拒绝"),
                 tr("export the questions again from Moodle, or remove the <!DOCTYPE …> part",
