@@ -42,12 +42,13 @@ def _sites(config_path, site_name, all_sites):
 @all_sites_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format (json: see docs/sync.md). 输出格式。")
+@click.option("--summary", "summary_only", is_flag=True, help="Text: one line per course, no action list. 仅显示摘要。")
 @prune_option
 @drift_option
 @workers_option
 @command_lang_option
 @handle_errors
-def plan(packs, config_path, site_name, all_sites, fmt, prune, drift, workers) -> None:
+def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, drift, workers) -> None:
     """Show what a sync would do, per course; makes no write call to Moodle.
 
     显示同步将执行的操作（按课程），不向 Moodle 写入任何内容。
@@ -67,13 +68,13 @@ def plan(packs, config_path, site_name, all_sites, fmt, prune, drift, workers) -
         elif site_plan.summary()["errors"]:
             worst = max(worst, ExitCode.FAILURES)
         if fmt == "text":
-            _print_plan(site_plan)
+            _print_plan(site_plan, actions=not summary_only)
     if fmt == "json":
         echo_json(documents[0] if len(documents) == 1 else {"sites": documents})
     sys.exit(int(worst))
 
 
-def _print_plan(site_plan) -> None:
+def _print_plan(site_plan, *, actions: bool) -> None:
     click.echo(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
     for work in site_plan.courses:
         p = work.plan
@@ -87,7 +88,7 @@ def _print_plan(site_plan) -> None:
             head.append(tr("set sections", "设置章节"))
         counts = p.counts() | {"failed": 0}
         click.echo(f"  {p.shortname}: " + "; ".join(head + [describe_counts(counts)]))
-        for a in p.module_actions:
+        for a in p.module_actions if actions else []:
             if a.kind in ("unchanged",):
                 continue
             why = f" ({', '.join(a.reasons)})" if a.reasons else ""
@@ -127,7 +128,8 @@ def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes
     if dry_run:
         ctx = click.get_current_context()
         ctx.invoke(plan, packs=packs, config_path=config_path, site_name=site_name, all_sites=all_sites,
-                   fmt="json" if log_format == "json" else "text", prune=prune, drift=drift, workers=workers)
+                   fmt="json" if log_format == "json" else "text", summary_only=False, prune=prune, drift=drift,
+                   workers=workers)
         return
     config, sites = _sites(config_path, site_name, all_sites)
     options = RunOptions(packs=list(packs), workers=workers, max_changes=max_changes, max_delete=max_delete,
