@@ -1,9 +1,12 @@
-"""A bare `requests` client for the sandbox tests (the real client lives in bridge.moodle)."""
+"""A bare `requests` client and fixtures for the sandbox tests (the real client lives in bridge.moodle)."""
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import requests
+
+from bridge.sandbox import Sandbox
 
 
 class WS:
@@ -33,3 +36,16 @@ class WS:
             "courses[0][courseformatoptions][0][name]": "numsections",
             "courses[0][courseformatoptions][0][value]": str(numsections)})
         return created[0]["id"]
+
+
+@pytest.fixture
+def sb():
+    """A fresh sandbox per test (temp data, free port)."""
+    with Sandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def ws(sb):
+    """The admin's client for that sandbox."""
+    return WS(sb.url, sb.token)

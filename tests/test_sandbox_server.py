@@ -9,18 +9,7 @@ import pytest
 import requests
 
 from bridge.sandbox import Sandbox
-from tests.sandbox_client import WS
-
-
-@pytest.fixture
-def sb():
-    with Sandbox() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def ws(sb):
-    return WS(sb.url, sb.token)
+from tests.sandbox_client import WS, sb, ws  # noqa: F401  (fixtures)
 
 
 def test_stop_joins_every_thread_even_with_open_keepalive_connections():
