@@ -48,10 +48,10 @@ def check_quiz_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
     if data is None:
         return None, log.problems
     if suffix in XML_SUFFIXES:
-        questions = parse_moodle_xml(data, path, log)
+        questions = parse_moodle_xml(data, log)
     else:
         text = decode_utf8(data, log)
-        questions = parse_gift(text, path, log) if text is not None else []
+        questions = parse_gift(text, log) if text is not None else []
     if not log and not any(not q.is_category for q in questions):
         log.add(None, "quiz-no-questions", tr("the file holds no questions", "文件中没有题目"))
     validate_questions(questions, log)

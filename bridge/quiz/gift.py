@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import re
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from bridge.i18n import tr
 from bridge.quiz import model as m
@@ -50,7 +49,7 @@ def _restore(text: str) -> str:
     return text.translate(_RESTORE)
 
 
-def parse_gift(text: str, source: Path, log: ProblemLog) -> list[m.Question]:
+def parse_gift(text: str, log: ProblemLog) -> list[m.Question]:
     """The questions of a GIFT text (already decoded); problems go to ``log``."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     questions: list[m.Question] = []
@@ -286,8 +285,11 @@ class _Block:
         q.penalty = 1.0
         return q
 
-    def _shortanswer(self, q: m.Question, answers: str, offset: int) -> m.Question | None:
-        ok = True
+    def _equals_answers(self, answers: str, offset: int, fmt: str
+                        ) -> list[tuple[int, float, m.RichText, m.RichText]] | None:
+        """The ``=[%n%]answer[#feedback]`` answers of short-answer and numerical blocks
+        as (offset, fraction, text, feedback); None if a weight was wrong."""
+        found, ok = [], True
         for marker, token, at in self._split(answers, offset, "="):
             token = token.strip()
             if not token and marker == "":
@@ -296,25 +298,26 @@ class _Block:
             if fraction is None:
                 ok = False
                 continue
-            text, feedback = _text_and_feedback(token, q.text.format)
-            q.answers.append(m.Answer(m.RichText(text.text), fraction, feedback))
-        return q if ok else None
+            found.append((at, fraction, *_text_and_feedback(token, fmt)))
+        return found if ok else None
+
+    def _shortanswer(self, q: m.Question, answers: str, offset: int) -> m.Question | None:
+        found = self._equals_answers(answers, offset, q.text.format)
+        if found is None:
+            return None
+        q.answers = [m.Answer(m.RichText(text.text), fraction, feedback) for _, fraction, text, feedback in found]
+        return q
 
     def _numerical(self, q: m.Question, answers: str, offset: int) -> m.Question | None:
         wrong = None
         tilde = answers.find("~")
         if tilde >= 0:
             wrong, answers = answers[tilde + 1:], answers[:tilde]
+        found = self._equals_answers(answers, offset, q.text.format)
+        if found is None:
+            return None
         ok = True
-        for marker, token, at in self._split(answers, offset, "="):
-            token = token.strip()
-            if not token and marker == "":
-                continue
-            fraction, token = self._weight(token, at, default=1.0)
-            if fraction is None:
-                ok = False
-                continue
-            value, feedback = _text_and_feedback(token, q.text.format)
+        for at, fraction, value, feedback in found:
             parsed = self._number_and_tolerance(value.text, at)
             if parsed is None:
                 ok = False

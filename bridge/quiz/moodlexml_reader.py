@@ -7,7 +7,6 @@ Missing elements take the defaults Moodle's ``qformat_xml`` gives them.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from lxml import etree
 
@@ -48,7 +47,7 @@ def _prolog_doctype(data: bytes) -> int | None:
     return None
 
 
-def parse_moodle_xml(data: bytes, source: Path, log: ProblemLog) -> list[m.Question]:
+def parse_moodle_xml(data: bytes, log: ProblemLog) -> list[m.Question]:
     """The questions of a Moodle XML file (raw bytes); problems go to ``log``."""
     if decode_utf8(data, log) is None:  # Moodle's importer takes UTF-8 files only
         return []
