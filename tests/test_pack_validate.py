@@ -178,3 +178,12 @@ def test_broken_standard_is_reported(library):
     assert [p.code for p in problems] == ["standard-invalid"]
     assert problems[0].line == std.read_text("utf-8").splitlines().index(
         next(l for l in std.read_text("utf-8").splitlines() if '"2.2.1"' in l)) + 1
+
+
+def test_a_broken_quiz_fails_validation_with_its_line(library):
+    quiz = library / "mini" / "quizzes" / "unit1.gift"
+    quiz.write_text("::Q1:: 好的问题 {=a ~b}\n\n::Q2:: 没有闭合 {=html ~body\n", "utf-8")
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(library / "mini")])
+    assert result.exit_code == 2
+    problems = json.loads(result.output)["problems"]
+    assert [(Path(p["file"]).name, p["line"], p["code"]) for p in problems] == [("unit1.gift", 3, "quiz-invalid")]

@@ -112,7 +112,8 @@ def _check_quiz(resource: Resource, problems: ProblemList) -> None:
 
     _, quiz_problems = check_quiz_file(resource.source)
     for qp in quiz_problems:
-        problems.items.append(Problem(str(qp.file), qp.line, "quiz-invalid", f"{qp.code}: {qp.message}"))
+        message = f"{qp.code}: {qp.message}" + (f" {qp.hint}" if qp.hint else "")
+        problems.items.append(Problem(str(qp.file), qp.line, "quiz-invalid", message))
 
 
 def _check_page(pack: Pack, resource: Resource, problems: ProblemList) -> None:
