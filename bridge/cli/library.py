@@ -11,8 +11,8 @@ from bridge.i18n import tr
 from bridge.library.index import LibraryIndex, load_index
 from bridge.library.links import moodle_links
 from bridge.library.search import Query, resource_row, search
-from bridge.library.site import SiteLinks, build_site
-from bridge.library.table import format_table
+from bridge.library.site import build_site
+from bridge.library.table import format_table, human_size
 from bridge.pack.model import RESOURCE_TYPES, STATUSES
 
 packs_option = click.option("--packs", "packs", multiple=True, type=click.Path(exists=True, path_type=Path),
@@ -69,7 +69,7 @@ def search_command(query: str, certificate: str, level: str, skill: str, rtype: 
         return
     headers = [tr("Resource", "资源"), tr("Title", "标题"), tr("Type", "类型"), tr("Status", "状态"),
                tr("Size", "大小"), tr("Skills", "技能编码"), tr("Used by", "使用课程")]
-    rows = [[e.key, e.title, e.type, e.status, SiteLinks.size(e.size), " ".join(e.skills),
+    rows = [[e.key, e.title, e.type, e.status, human_size(e.size), " ".join(e.skills),
              " ".join(dict.fromkeys(p.course for p in e.used_by)) or "-"] for e in hits]
     click.echo(format_table(headers, rows))
     click.echo(tr("{n} resource(s).", "共 {n} 个资源。", n=len(hits)))

@@ -13,16 +13,19 @@ All pages are rendered with one Jinja environment (autoescape, StrictUndefined).
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from bridge import __version__
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
-from bridge.library.index import LibraryIndex, LibraryResource, Placement, is_unresolved
-from bridge.library.labels import labels, plain
+from bridge.library.index import LibraryIndex, LibraryResource, Placement
+from bridge.library.labels import names
+from bridge.library.table import human_size
 from bridge.pack.levels import ENGLISH
 from bridge.pack.model import Requirement, Standard
 from bridge.render.templates import report_environment
@@ -116,26 +119,27 @@ def level_views(index: LibraryIndex) -> list[LevelView]:
 
 
 class SiteLinks:
-    """Paths of the catalogue's pages (relative to its root) and the Moodle links.
+    """Paths from one page of the catalogue to the others (``root`` leads back to the
+    top folder), the Moodle activity links, and size formatting. Templates get it as ``site``."""
 
-    Templates get one of these as ``site`` and prefix paths with ``root``.
-    """
-
-    def __init__(self, moodle: dict[str, str] | None = None):
+    def __init__(self, root: str = "", moodle: dict[str, str] | None = None):
+        self.root = root
         self.moodle = moodle or {}
+        self.home = root + "index.html"
+        self.css = root + "style.css"
 
     @staticmethod
     def slug(value: str) -> str:
         return _UNSAFE.sub("_", value) or "_"
 
     def resource(self, entry: LibraryResource) -> str:
-        return f"resources/{entry.pack.id}/{entry.resource.id}.html"
+        return f"{self.root}resources/{entry.pack.id}/{entry.resource.id}.html"
 
     def pack(self, pack_id: str) -> str:
-        return f"packs/{pack_id}.html"
+        return f"{self.root}packs/{pack_id}.html"
 
     def level(self, standard_id: str, level: str) -> str:
-        return f"levels/{self.slug(standard_id)}/{ENGLISH.get(level, self.slug(level))}.html"
+        return f"{self.root}levels/{self.slug(standard_id)}/{ENGLISH.get(level, self.slug(level))}.html"
 
     def requirement(self, standard_id: str, level: str, code: str) -> str:
         return f"{self.level(standard_id, level)}#req-{code}"
@@ -144,28 +148,29 @@ class SiteLinks:
         idnumber = placement.idnumber
         return self.moodle.get(idnumber) if idnumber else None
 
-    @staticmethod
-    def size(n: int | None) -> str:
-        if n is None:
-            return "—"
-        if n < 1024:
-            return f"{n} B"
-        if n < 1024 * 1024:
-            return f"{n / 1024:.1f} KiB"
-        return f"{n / 2**20:.1f} MiB"
+    size = staticmethod(human_size)
 
 
-def quiz_summary(entry: LibraryResource) -> tuple[dict[str, int] | None, str | None]:
-    """``({qtype: count}, None)``, or ``(None, why)`` when the quiz cannot be read."""
-    source = entry.resource.source
-    if source is None or not entry.resource.ready:
-        return None, None
+QuizReader = Callable[[Path], dict[str, int]]
+
+
+def quiz_reader() -> tuple[QuizReader | None, str | None]:
+    """A function giving a quiz file's ``{qtype: count}``, or ``(None, why)`` when the
+    quiz package cannot be imported (the catalogue is still built, without summaries)."""
     try:
         from bridge.quiz import load_questions, summarize
-    except ImportError as err:  # the quiz package is optional for the catalogue
+    except ImportError as err:
         return None, str(err)
+    return (lambda path: dict(summarize(load_questions(path)))), None
+
+
+def quiz_summary(entry: LibraryResource, reader: QuizReader | None) -> tuple[dict[str, int] | None, str | None]:
+    """``({qtype: count}, None)``, or ``(None, why)`` when the quiz cannot be read."""
+    source = entry.resource.source
+    if source is None or not entry.resource.ready or reader is None:
+        return None, None
     try:
-        return dict(summarize(load_questions(source))), None
+        return reader(source), None
     except Exception as err:  # a broken quiz must not stop the catalogue; validate reports it
         return None, str(err)
 
@@ -200,8 +205,9 @@ def prepare_out(out: Path) -> None:
 def build_site(index: LibraryIndex, out: Path, moodle_links: dict[str, str] | None = None) -> SiteSummary:
     """Write the catalogue of ``index`` into ``out``; ``moodle_links`` maps idnumber → activity URL."""
     env = report_environment()
-    links = SiteLinks(moodle_links)
-    common = {"site": links, "L": labels(), "version": __version__}
+    top = SiteLinks("", moodle_links)
+    by_depth = {depth: SiteLinks("../" * depth, moodle_links) for depth in range(3)}
+    common = {"N": names(), "version": __version__}
     prepare_out(out)
     _, css, _ = env.loader.get_source(env, "library/style.css")
     (out / "style.css").write_text(css, encoding="utf-8")
@@ -209,37 +215,49 @@ def build_site(index: LibraryIndex, out: Path, moodle_links: dict[str, str] | No
 
     def write(rel: str, template, **context) -> None:
         nonlocal pages
-        root = "../" * rel.count("/")
-        (out / rel).write_text(template.render(root=root, **common, **context), encoding="utf-8")
+        site = by_depth[rel.count("/")]
+        _write(out / rel, template.render(site=site, **common, **context))
         pages += 1
 
     views = level_views(index)
     packs = index.packs
-    unresolved = {(p.id, r.id) for p in packs for r in p.resources if is_unresolved(p, r)}
-    homes = {(p.pack_id, p.resource.id): e for e in index.resources for p in e.placements}
+    homes = {f"{p.pack.id}:{p.resource.id}": e for e in index.resources for p in e.placements}
 
     write("index.html", env.get_template("library/index.html"), views=views, packs=packs,
           resources=len(index.resources), reused=sum(len(e.placements) - 1 for e in index.resources),
-          title=plain("library"))
+          title="资源库 Resource library")
     level_tpl = env.get_template("library/level.html")
     for view in views:
-        (out / links.level(view.standard.id, view.level)).parent.mkdir(parents=True, exist_ok=True)
-        write(links.level(view.standard.id, view.level), level_tpl, view=view,
-              title=f"{view.standard.certificate}（{view.level}）")
+        rel = top.level(view.standard.id, view.level)
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        write(rel, level_tpl, view=view, title=f"{view.standard.certificate}（{view.level}）")
     (out / "packs").mkdir(exist_ok=True)
     pack_tpl = env.get_template("library/pack.html")
     for pack in packs:
-        write(links.pack(pack.id), pack_tpl, pack=pack, homes=homes, unresolved=unresolved, title=pack.title)
+        write(top.pack(pack.id), pack_tpl, pack=pack, homes=homes, title=pack.title)
     resource_tpl = env.get_template("library/resource.html")
+    reader, reader_error = quiz_reader()
     for pack in packs:
         (out / "resources" / pack.id).mkdir(parents=True, exist_ok=True)
     for entry in index.resources:
-        quiz, quiz_error = quiz_summary(entry) if entry.type == "quiz" else (None, None)
-        write(links.resource(entry), resource_tpl, entry=entry, title=entry.title,
-              quiz=quiz, quiz_error=quiz_error, file=file_info(entry),
-              requirements=_requirements(entry))
-    linked = sum(1 for e in index.resources for p in e.used_by if links.activity(p))
+        quiz, quiz_error = None, None
+        if entry.type == "quiz":
+            quiz, quiz_error = quiz_summary(entry, reader)
+            quiz_error = quiz_error or reader_error
+        write(top.resource(entry), resource_tpl, entry=entry, title=entry.title, quiz=quiz, quiz_error=quiz_error,
+              file=file_info(entry), requirements=_requirements(entry),
+              home_section=entry.placements[0].section_title)
+    linked = sum(1 for e in index.resources for p in e.used_by if top.activity(p))
     return SiteSummary(out, pages, len(index.resources), len(views), sum(len(v.gaps) for v in views), linked)
+
+
+def _write(path: Path, text: str) -> None:
+    # Plain os calls: for 10,000 pages, Path.write_text's text-mode wrapper costs twice the time.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
 
 
 def _requirements(entry: LibraryResource) -> list[tuple[Standard, str, Requirement]]:

@@ -1,4 +1,5 @@
-"""Plain-text tables that line up with Chinese text (a CJK character takes two columns)."""
+"""Plain-text output: tables that line up with Chinese text (a CJK character takes two
+columns), and sizes."""
 from __future__ import annotations
 
 import unicodedata
@@ -29,3 +30,14 @@ def format_table(headers: list[str], rows: list[list[str]], max_width: int = 40)
     lines = ["  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def human_size(n: int | None) -> str:
+    """``2048`` → ``2.0 KiB``; ``None`` → ``—``."""
+    if n is None:
+        return "—"
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KiB"
+    return f"{n / 2**20:.1f} MiB"
