@@ -18,6 +18,7 @@ produced or not: a pack with 10 resources of which 5 are online stands at 50%.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bridge.moodle.types import RemoteModule
 from bridge.render.desired import DesiredCourse, DesiredModule
@@ -28,7 +29,7 @@ ONLINE, MISSING, HIDDEN, OUTDATED, PLANNED, UNKNOWN = "online", "missing", "hidd
 STATES = (ONLINE, OUTDATED, HIDDEN, MISSING, PLANNED, UNKNOWN)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a report holds ~10⁵ of these and frozen init is slow
 class ResourceStatus:
     """One planned resource and its state in Moodle."""
 
@@ -45,7 +46,10 @@ class ResourceStatus:
 
 @dataclass
 class CourseCompletion:
-    """A course's figure: its resources' states and how the share online compares with the target."""
+    """A course's figure: its resources' states and how the share online compares with the target.
+
+    The counts are computed once, on first use: fill ``resources`` before reading them.
+    """
 
     site: str
     pack_id: str
@@ -57,6 +61,7 @@ class CourseCompletion:
     courseid: int | None = None
     course_url: str = ""
     error: str = ""  # why the course could not be read; its resources are then ``unknown``
+    idnumber_prefix: str = ""  # every resource's Moodle idnumber is this + its resource_id
 
     @property
     def known(self) -> bool:
@@ -68,9 +73,9 @@ class CourseCompletion:
 
     @property
     def online(self) -> int:
-        return sum(1 for r in self.resources if r.state == ONLINE)
+        return self.counts[ONLINE]
 
-    @property
+    @cached_property
     def counts(self) -> dict[str, int]:
         """How many resources are in each state (every state present, zeros included)."""
         counts = dict.fromkeys(STATES, 0)
@@ -143,18 +148,21 @@ def _completion(desired: DesiredCourse, snapshot: CourseSnapshot, error: str, *,
                 pack_title: str) -> CourseCompletion:
     completion = CourseCompletion(site=site, pack_id=desired.pack_id, pack_title=pack_title,
                                   shortname=desired.shortname, fullname=desired.fullname,
-                                  target=desired.target, error=error,
+                                  target=desired.target, error=error, idnumber_prefix=desired.prefix,
                                   courseid=None if error else snapshot.courseid)
+    listed = {} if error else snapshot.modules
+    course_missing = snapshot.course is None
+    append = completion.resources.append  # a hot loop: ~10⁵ resources in a large report
     for module in desired.modules:
-        remote = None if error else snapshot.modules.get(module.idnumber)
-        if error and module.ready:
+        remote = listed.get(module.idnumber)
+        if module.status != "ready":
+            state, reason = PLANNED, "status-planned"
+        elif error:
             state, reason = UNKNOWN, "course-unreadable"
-        elif snapshot.course is None and module.ready:
+        elif course_missing:
             state, reason = MISSING, "course-missing"
         else:
             state, reason = module_state(module, remote)
-        completion.resources.append(ResourceStatus(
-            idnumber=module.idnumber, resource_id=module.resource_id, name=module.name, type=module.type,
-            section=module.section, skills=module.skills, state=state, reason=reason,
-            cmid=remote.cmid if remote is not None else None))
+        append(ResourceStatus(module.idnumber, module.resource_id, module.name, module.type, module.section,
+                              module.skills, state, reason, None if remote is None else remote.cmid))
     return completion

@@ -5,6 +5,7 @@ which resources serve it and in what state. A requirement with nothing ``online`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bridge.pack.model import Pack, Requirement
 from bridge.report.completion import ONLINE, CourseCompletion, ResourceStatus
@@ -15,7 +16,7 @@ class RequirementCoverage:
     requirement: Requirement
     resources: list[ResourceStatus] = field(default_factory=list)
 
-    @property
+    @cached_property
     def covered(self) -> bool:
         """At least one resource serving it is online."""
         return any(r.state == ONLINE for r in self.resources)
@@ -46,7 +47,7 @@ class AreaCoverage:
 
 @dataclass
 class PackCoverage:
-    """The skill-coverage matrix of one pack's course on one site."""
+    """The skill-coverage matrix of one pack's course on one site (complete once built)."""
 
     site: str
     pack_id: str
@@ -58,11 +59,11 @@ class PackCoverage:
     known: bool = True  # False when the course could not be read: coverage then says nothing
     areas: list[AreaCoverage] = field(default_factory=list)
 
-    @property
+    @cached_property
     def requirements(self) -> list[RequirementCoverage]:
         return [rc for a in self.areas for t in a.tasks for rc in t.requirements]
 
-    @property
+    @cached_property
     def uncovered(self) -> list[RequirementCoverage]:
         return [rc for rc in self.requirements if not rc.covered]
 

@@ -7,8 +7,12 @@ defence; the first is that every text from packs and Moodle is escaped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
+from markupsafe import Markup
 
+from bridge.pack.model import Requirement
 from bridge.report.completion import STATES, CourseCompletion
+from bridge.report.coverage import PackCoverage
 from bridge.report.labels import labels
 from bridge.report.model import REPORT_VERSION, CompletionReport, iso_time
 from bridge.report.svg import TrendChart, sparkline, trend_chart
@@ -43,10 +47,62 @@ def _trend(report: CompletionReport) -> TrendChart:
     return trend_chart(series, target=targets.pop() if len(targets) == 1 else None)
 
 
+@dataclass(slots=True)
+class MatrixRow:
+    """One requirement's row of a coverage matrix, its cells already escaped."""
+
+    code: str
+    covered: bool
+    head: Markup  # the 工作领域 / 工作任务 cells that start on this row (rowspan), or ""
+    requirement: Markup
+    chips: Markup
+
+
+class MatrixBuilder:
+    """The coverage matrices' rows. Built here rather than in Jinja loops because a large
+    report has ~10⁵ cells: each resource's chip and each requirement's text is escaped
+    once, however many packs share the standard or requirements the resource serves."""
+
+    def __init__(self, courses: list[CourseCompletion], t: dict[str, str]):
+        self._t = t
+        self._chip = {id(r): f'<span class="chip s-{r.state}">{escape(r.name)}</span>'
+                      for c in courses for r in c.resources}
+        self._text: dict[int, str] = {}
+        self._none = f'<span class="flag">{escape(t["no_resource"])}</span>'
+        self._flag = f' <span class="flag">⚠ {escape(t["uncovered"])}</span>'
+
+    def rows(self, cov: PackCoverage) -> list[MatrixRow]:
+        out = []
+        for area in cov.areas:
+            for ti, task in enumerate(area.tasks):
+                for ri, rc in enumerate(task.requirements):
+                    head = ""
+                    if ri == 0:
+                        if ti == 0:
+                            head = f'<td class="area" rowspan="{area.size}">{escape(area.code)} {escape(area.name)}</td>'
+                        head += (f'<td class="task" rowspan="{len(task.requirements)}">'
+                                 f'{escape(task.code)} {escape(task.name)}</td>')
+                    covered = rc.covered
+                    text = self._requirement(rc.requirement)
+                    if cov.known and not covered:
+                        text += self._flag
+                    chip = self._chip
+                    chips = "".join([chip[id(r)] for r in rc.resources]) or self._none
+                    out.append(MatrixRow(rc.requirement.code, covered, Markup(head), Markup(text), Markup(chips)))
+        return out
+
+    def _requirement(self, req: Requirement) -> str:
+        text = self._text.get(id(req))
+        if text is None:
+            text = self._text[id(req)] = f'<span class="code">{escape(req.code)}</span> {escape(req.text)}'
+        return text
+
+
 def render_html(report: CompletionReport, *, lang: str) -> str:
     """The HTML page as a string."""
     courses = [_course_view(report, c) for c in report.courses]
+    t = labels(lang)
     return report_environment().get_template(TEMPLATE).render(
-        t=labels(lang), lang=lang, report=report, summary=report.summary, generated=iso_time(report.generated_at),
+        t=t, lang=lang, report=report, summary=report.summary, generated=iso_time(report.generated_at),
         courses=courses, coverage=report.coverage, trend=_trend(report), states=STATES,
-        multi_site=report.multi_site, report_version=REPORT_VERSION)
+        multi_site=report.multi_site, report_version=REPORT_VERSION, matrix=MatrixBuilder(report.courses, t))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from bridge.report.completion import CourseCompletion
 from bridge.report.coverage import PackCoverage
@@ -70,9 +71,11 @@ class CompletionReport:
             "ratio": None if ratio is None else round(ratio, 6),
             "target": c.target, "meets_target": c.meets_target, "status": c.status,
             "counts": c.counts, "error": c.error,
-            "resources": [{"idnumber": r.idnumber, "resource_id": r.resource_id, "name": r.name, "type": r.type,
-                           "section": r.section, "skills": list(r.skills), "state": r.state,
-                           "reason": r.reason, "cmid": r.cmid} for r in c.resources],
+            # Lean on purpose (a report may hold 10⁵ resources): the Moodle idnumber is
+            # idnumber_prefix + resource_id.
+            "idnumber_prefix": c.idnumber_prefix,
+            "resources": [{"resource_id": r.resource_id, "name": r.name, "type": r.type, "state": r.state,
+                           "reason": r.reason, "cmid": r.cmid, "skills": r.skills} for r in c.resources],
             "history": [{"at": iso_time(p.at), "source": p.source, "planned": p.planned, "online": p.online,
                          "ratio": p.ratio, "target": p.target} for p in self.trend(c)],
         }
@@ -87,14 +90,14 @@ def _coverage_dict(p: PackCoverage) -> dict:
         "areas": [{"code": a.code, "name": a.name, "tasks": [
             {"code": t.code, "name": t.name, "requirements": [
                 {"code": rc.requirement.code, "text": rc.requirement.text, "covered": rc.covered,
-                 "resources": [{"resource_id": r.resource_id, "name": r.name, "state": r.state}
-                               for r in rc.resources]}
+                 "resources": [r.resource_id for r in rc.resources]}
                 for rc in t.requirements]}
             for t in a.tasks]} for a in p.areas],
     }
 
 
 
+@lru_cache(maxsize=4096)  # one run stamps all its courses with the same time
 def iso_time(epoch: float) -> str:
     """``2026-11-29T08:00:00Z`` — what the JSON and CSV formats carry."""
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

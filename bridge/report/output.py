@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bridge.report.csv_report import ENCODING as CSV_ENCODING
+from bridge.report.gcpause import paused_gc
 from bridge.report.csv_report import render_csv
 from bridge.report.html_report import render_html
 from bridge.report.json_report import render_json
@@ -15,6 +16,11 @@ FORMATS = ("table", "json", "csv", "html")
 
 def render(report: CompletionReport, fmt: str, *, lang: str, color: bool = False) -> str:
     """The report as text in ``fmt`` (one of ``FORMATS``)."""
+    with paused_gc():
+        return _render(report, fmt, lang=lang, color=color)
+
+
+def _render(report: CompletionReport, fmt: str, *, lang: str, color: bool) -> str:
     if fmt == "table":
         return render_table(report, lang=lang, color=color)
     if fmt == "json":

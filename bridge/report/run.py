@@ -20,7 +20,8 @@ from bridge.pack.model import Pack
 from bridge.render.desired import DesiredCourse, desired_course
 from bridge.render.fingerprint import FileHasher
 from bridge.report.completion import CourseCompletion, course_completion, unknown_completion
-from bridge.report.coverage import pack_coverage
+from bridge.report.coverage import PackCoverage, pack_coverage
+from bridge.report.gcpause import paused_gc
 from bridge.report.history import course_history, record_figures
 from bridge.report.model import CompletionReport, SiteRef
 from bridge.sync.snapshot import CourseSnapshot, read_course
@@ -157,8 +158,12 @@ def run_report(config: Config, *, packs: Sequence[str] = (), category: str | Non
                 record_figures(store, completions, report.generated_at, source="report")
             report.history.update(course_history(store, completions))
         report.courses.extend(completions)
-        for course, completion in zip(planned, completions):
-            coverage = pack_coverage(course.pack, completion)
-            if coverage is not None:
-                report.coverage.append(coverage)
+        report.coverage.extend(site_coverage(planned, completions))
     return report
+
+
+def site_coverage(planned: Sequence[PlannedCourse], completions: Sequence[CourseCompletion]) -> list[PackCoverage]:
+    """The skill-coverage matrix of each course that has a certificate standard."""
+    with paused_gc():
+        found = (pack_coverage(course.pack, completion) for course, completion in zip(planned, completions))
+        return [coverage for coverage in found if coverage is not None]
