@@ -101,8 +101,7 @@ def site_command(out: Path, site_name: str | None, packs: tuple[Path, ...]) -> N
             raise
         site = None
     if site is not None:
-        modnames = {p.idnumber: p.resource.modname for e in index.resources for p in e.used_by}
-        links = moodle_links(config.state_path(site), site.url, [p.id for p in index.packs if p.course], modnames)
+        links = moodle_links(config.state_path(site), site.url, [p.id for p in index.packs if p.course])
     summary = build_site(index, out, links)
     click.echo(tr("{pages} pages, {n} resources, {gaps} gap(s) in {levels} level(s), {linked} Moodle link(s) → {out}",
                   "{pages} 个页面，{n} 个资源，{levels} 个等级中有 {gaps} 个缺口，{linked} 个 Moodle 链接 → {out}",

@@ -10,27 +10,15 @@ def activity_url(site_url: str, modname: str, cmid: int) -> str:
     return f"{site_url.rstrip('/')}/mod/{modname}/view.php?id={int(cmid)}"
 
 
-def moodle_links(state_path: Path, site_url: str, pack_ids: Iterable[str],
-                 modnames: dict[str, str]) -> dict[str, str]:
-    """``{idnumber: activity URL}`` for every module the last sync recorded.
+def moodle_links(state_path: Path, site_url: str, pack_ids: Iterable[str]) -> dict[str, str]:
+    """``{idnumber: activity URL}`` for every module the last sync of these packs recorded.
 
-    ``modnames`` maps idnumber → Moodle module name (from the packs). Nothing is linked
-    when the state file does not exist (the site was never synced).
+    Nothing is linked when the state file does not exist (the site was never synced).
     """
     if not state_path.is_file():
         return {}
     from bridge.sync.state import StateStore
 
-    store = StateStore(state_path)
-    links: dict[str, str] = {}
-    try:
-        for pack_id in pack_ids:
-            for idnumber, row in store.module_rows(pack_id).items():
-                modname = modnames.get(idnumber)
-                if modname and getattr(row, "cmid", None):
-                    links[idnumber] = activity_url(site_url, modname, row.cmid)
-    finally:
-        close = getattr(store, "close", None)
-        if close:
-            close()
-    return links
+    with StateStore(state_path) as store:
+        return {idnumber: activity_url(site_url, row.modname, row.cmid)
+                for pack_id in pack_ids for idnumber, row in store.module_rows(pack_id).items()}
