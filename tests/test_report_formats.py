@@ -13,7 +13,7 @@ from bridge.render.desired import desired_course
 from bridge.report import STATES, render, write_report
 from bridge.report.csv_report import COLUMNS
 from bridge.report.run import run_report, select_packs
-from bridge.report.table import display_width, truncate
+from bridge.library.table import clip, display_width
 
 XSS = "<script>alert(1)</script>"
 
@@ -103,7 +103,7 @@ def test_display_width_counts_cjk_as_two_cells():
     assert display_width("RPT-101") == 7
     assert display_width("报告") == 4
     assert display_width("ａ") == 2  # fullwidth
-    assert display_width(truncate("报告演示课程报告演示课程", 9)) <= 9
+    assert display_width(clip("报告演示课程报告演示课程", 9)) <= 9
 
 
 def test_html_is_self_contained_escapes_data_and_draws_the_trend(report):

@@ -2,10 +2,9 @@
 takes two cells), coloured only when asked (the CLI asks when stdout is a terminal)."""
 from __future__ import annotations
 
-import unicodedata
-
 import click
 
+from bridge.library.table import clip, display_width
 from bridge.report.completion import HIDDEN, MISSING, OUTDATED, PLANNED, UNKNOWN
 from bridge.report.labels import labels
 from bridge.report.model import CompletionReport
@@ -14,31 +13,8 @@ _STATUS_COLOUR = {"meets": "green", "below": "red", "unknown": "yellow"}
 _FULLNAME_CELLS = 32
 
 
-def display_width(text: str) -> int:
-    """Terminal cells ``text`` takes: wide and fullwidth characters count two, combining marks none."""
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
-
-
-def truncate(text: str, cells: int) -> str:
-    """``text`` cut to fit ``cells`` display cells, with an ellipsis when cut."""
-    if display_width(text) <= cells:
-        return text
-    out, used = [], 0
-    for ch in text:
-        w = display_width(ch)
-        if used + w > cells - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
-
-
 def pad(text: str, cells: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``cells`` display cells, on the left when ``right``."""
     gap = " " * max(0, cells - display_width(text))
     return gap + text if right else text + gap
 
@@ -60,7 +36,7 @@ def render_table(report: CompletionReport, *, lang: str, color: bool = False) ->
         detail = f"{counts[OUTDATED]}/{counts[HIDDEN]}/{counts[MISSING]}/{counts[PLANNED]}"
         if counts[UNKNOWN]:
             detail += f"  {t['unknown']} {counts[UNKNOWN]}"
-        rows.append(([c.site] if multi else []) + [c.shortname, truncate(c.fullname, _FULLNAME_CELLS), figure, ratio,
+        rows.append(([c.site] if multi else []) + [c.shortname, clip(c.fullname, _FULLNAME_CELLS), figure, ratio,
                                                    f"{c.target * 100:.0f}%", t["status_" + c.status], detail])
         statuses.append(c.status)
     widths = [max(display_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
