@@ -1,9 +1,10 @@
 """The executor: applies planned actions to Moodle. It never decides what to do (the
 planner did); it decides only how to survive the network.
 
-- Uploads and module writes run on a thread pool (``workers`` per site). Creations in a
-  course are applied in pack order so modules land in the right place; their uploads
-  still run in parallel ahead of them.
+- Uploads and module writes run on a thread pool (``workers`` per site). Every upload
+  is started first; each course then runs as one chain (course, sections, then the
+  writes that place modules, in pack order, so modules land in the right place) while
+  its other writes (content/title updates, hides) run beside it.
 - Every finished action is journalled together with its module row in one transaction,
   so a killed run loses at most the actions in flight, which the next run's snapshot
   (read by idnumber) finds or redoes.
@@ -32,6 +33,8 @@ from bridge.render.desired import DesiredCourse, DesiredModule, Payload
 from bridge.sync import planner as P
 from bridge.sync.state import ModuleRow, StateStore
 
+#: Module types whose content travels as an uploaded file (the resource's file, the quiz XML).
+UPLOADED = ("resource", "quiz")
 #: Errors after which nothing else can work on this site: stop scheduling.
 FATAL_EXIT_CODES = (ExitCode.SITE_ERROR,)
 
@@ -55,11 +58,9 @@ class CourseJob:
     courseid: int | None = None
     results: list[ActionResult] = field(default_factory=list)
     pending: int = 0
-    # Creations are applied in pack order: ``turn`` is the index of the next one;
-    # ``turns_done`` holds those finished (or failed) ahead of their turn.
-    turn: int = 0
-    turns_done: set = field(default_factory=set)
-    turn_cond: threading.Condition = field(default_factory=threading.Condition)
+    # Uploads started ahead of the module writes that use them, by idnumber.
+    uploads: dict[str, Future] = field(default_factory=dict)
+    side: list[Future] = field(default_factory=list)  # writes running beside the course chain
 
     @property
     def failed(self) -> list[ActionResult]:
@@ -109,12 +110,13 @@ class Executor:
         return jobs
 
     def _apply(self, pool: ThreadPoolExecutor, jobs: list[CourseJob], allow_deletes: bool) -> None:
-        futures: list[Future] = []
         for job in jobs:
-            writes = [a for a in job.plan.module_actions if a.writes and a.kind != P.DELETE]
             job.pending = len([a for a in job.plan.module_actions if a.writes]) + 1  # +1: the course step
-            futures.append(pool.submit(self._course_step, job, pool, writes, futures))
-        self._wait_all(futures)
+            for action in job.plan.module_actions:
+                if action.sends_content and action.module.modname in UPLOADED:
+                    job.uploads[action.idnumber] = pool.submit(self._upload, action.module.payload)
+        self._wait_all([pool.submit(self._course_chain, job, pool) for job in jobs])
+        self._wait_all([future for job in jobs for future in job.side])
         held = any(job.failed for job in jobs) or self.aborted is not None or not allow_deletes
         deletes = []
         for job in jobs:
@@ -128,18 +130,19 @@ class Executor:
                 else:
                     deletes.append(pool.submit(self._guard, job, action, self._delete))
         self._wait_all(deletes)
+        for job in jobs:
+            for upload in job.uploads.values():
+                upload.cancel()
 
     @staticmethod
     def _wait_all(futures: list[Future]) -> None:
-        # Course steps append their module tasks to ``futures`` while we wait.
-        index = 0
-        while index < len(futures):
-            futures[index].result()
-            index += 1
+        for future in futures:
+            future.result()
 
-    def _course_step(self, job: CourseJob, pool: ThreadPoolExecutor, writes: list[P.Action],
-                     futures: list[Future]) -> None:
-        """Create the course / its sections, then schedule its module actions."""
+    def _course_chain(self, job: CourseJob, pool: ThreadPoolExecutor) -> None:
+        """The course and its sections, then its placing writes in pack order; the other
+        writes are handed to the pool."""
+        writes = [a for a in job.plan.module_actions if a.writes and a.kind != P.DELETE]
         job.courseid = job.plan.courseid
         try:
             if self.aborted is not None:
@@ -169,11 +172,11 @@ class Executor:
                                                note=tr("the course step failed", "课程步骤失败")))
             self._finish_course_step(job)
             return
-        ordered = [a for a in writes if _ordered(a)]
-        job.turn = 0
+        # Never wait for these here: with every worker in a chain, that would deadlock.
+        job.side = [pool.submit(self._guard, job, a, self._module_action) for a in writes if not _ordered(a)]
         for action in writes:
-            index = ordered.index(action) if _ordered(action) else -1
-            futures.append(pool.submit(self._guard, job, action, self._module_action, index))
+            if _ordered(action):
+                self._guard(job, action, self._module_action)
         self._finish_course_step(job)
 
     def _finish_course_step(self, job: CourseJob) -> None:
@@ -183,12 +186,12 @@ class Executor:
         if done:
             self.on_course(job)
 
-    def _guard(self, job: CourseJob, action: P.Action, work: Callable, turn: int = -1) -> None:
+    def _guard(self, job: CourseJob, action: P.Action, work: Callable) -> None:
         """Run one action; turn any failure into a result, never an exception."""
         try:
             if self.aborted is not None:
                 raise _Skip()
-            work(job, action, turn)
+            work(job, action)
         except Exception as err:  # noqa: BLE001
             skipped = isinstance(err, _Skip)
             if not skipped:
@@ -198,9 +201,6 @@ class Executor:
             self._finish(job, ActionResult(job.plan.shortname, action, False, None if skipped else err,
                                            skipped=skipped))
             return
-        finally:
-            if turn >= 0:
-                self._pass_turn(job, turn)
         self._finish(job, ActionResult(job.plan.shortname, action, True))
 
     def _note_fatal(self, err: BaseException) -> None:
@@ -263,14 +263,14 @@ class Executor:
 
     # -- modules -------------------------------------------------------------------
 
-    def _module_action(self, job: CourseJob, action: P.Action, turn: int) -> None:
+    def _module_action(self, job: CourseJob, action: P.Action) -> None:
         if action.kind == P.HIDE:
             self._set_visible(job, action, False)
             return
         if action.only_visibility:
             self._set_visible(job, action, action.module.visible)
             return
-        self._upsert(job, action, turn)
+        self._upsert(job, action)
 
     def _row(self, job: CourseJob, d: DesiredModule, cmid: int, fingerprint: str) -> ModuleRow:
         return ModuleRow(d.idnumber, job.desired.pack_id, cmid, d.modname, fingerprint, d.name, d.visible,
@@ -281,28 +281,21 @@ class Executor:
         self.store.record_action(self.run_id, job.plan.shortname, action.idnumber, action.kind, "done",
                                  detail=detail or ",".join(action.reasons), module=row, forget=forget)
 
-    def _upsert(self, job: CourseJob, action: P.Action, turn: int) -> None:
+    def _upsert(self, job: CourseJob, action: P.Action) -> None:
         d = action.module
         assert d is not None and job.courseid is not None
         draftitemid, filename = 0, ""
         if d.modname == "resource" and action.sends_content:
-            draftitemid, filename = self._upload(d.payload)
-        if turn >= 0:
-            self._wait_turn(job, turn)
-        try:
-            if P.TYPE in action.reasons:
-                self._retry_idempotent(lambda: self.client.delete_module(job.courseid, d.idnumber, job.plan.prefix))
-            position = action.position if _ordered(action) else -1
-            result = self._write_module(job, d, lambda: self.client.upsert_module(
-                job.courseid, idnumber=d.idnumber, modname=d.modname, section=d.section, name=d.name,
-                intro=d.intro, visible=d.visible, position=position, content=d.content,
-                externalurl=d.externalurl, draftitemid=draftitemid, filename=filename))
-        finally:
-            if turn >= 0:
-                self._pass_turn(job, turn)
-        cmid, fingerprint = result
+            draftitemid, filename = job.uploads[d.idnumber].result()
+        if P.TYPE in action.reasons:
+            self._retry_idempotent(lambda: self.client.delete_module(job.courseid, d.idnumber, job.plan.prefix))
+        position = action.position if _ordered(action) else -1
+        cmid, fingerprint = self._write_module(job, d, lambda: self.client.upsert_module(
+            job.courseid, idnumber=d.idnumber, modname=d.modname, section=d.section, name=d.name,
+            intro=d.intro, visible=d.visible, position=position, content=d.content,
+            externalurl=d.externalurl, draftitemid=draftitemid, filename=filename))
         if d.modname == "quiz" and action.sends_content:
-            xml_itemid, xml_name = self._upload(d.payload)
+            xml_itemid, xml_name = job.uploads[d.idnumber].result()
             imported = self._retry_idempotent(
                 lambda: self.client.import_questions(cmid, draftitemid=xml_itemid, filename=xml_name))
             fingerprint = imported.fingerprint
@@ -351,7 +344,7 @@ class Executor:
                             remote.name, visible, remote.section, self.clock())
         self._done(job, action, row)
 
-    def _delete(self, job: CourseJob, action: P.Action, turn: int = -1) -> None:
+    def _delete(self, job: CourseJob, action: P.Action) -> None:
         remote = action.remote
         assert remote is not None
         if P.DUPLICATE in action.reasons:
@@ -402,17 +395,6 @@ class Executor:
         modules = self.client.get_modules(job.courseid, job.plan.prefix)
         same = [m for m in modules if m.idnumber == idnumber]
         return same[0] if same else None
-
-    def _wait_turn(self, job: CourseJob, turn: int) -> None:
-        with job.turn_cond:
-            job.turn_cond.wait_for(lambda: job.turn >= turn or self.aborted is not None)
-
-    def _pass_turn(self, job: CourseJob, turn: int) -> None:
-        with job.turn_cond:
-            job.turns_done.add(turn)
-            while job.turn in job.turns_done:
-                job.turn += 1
-            job.turn_cond.notify_all()
 
 
 class _Skip(Exception):

@@ -220,7 +220,6 @@ def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporte
 def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, client: MoodleClient,
            reporter: Reporter, run_id: str) -> dict:
     jobs = [CourseJob(w.desired, w.plan) for w in plan.courses if w.plan.writes]
-    by_shortname = {w.desired.shortname: w for w in plan.courses}
     reporter.start(site.name, sum(len(j.plan.writes) for j in jobs))
 
     def on_course(job: CourseJob) -> None:
@@ -236,7 +235,7 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
 
     results: list[ActionResult] = [r for job in jobs for r in job.results]
     written = {job.desired.shortname for job in jobs if any(r.ok for r in job.results)}
-    figures = _record_figures(plan, written, site, store, client, by_shortname, reporter)
+    figures = _record_figures(plan, written, site, store, client, options.workers or site.workers)
     failed = [r for r in results if not r.ok and not r.skipped]
     course_errors = [w for w in plan.courses if w.plan.error]
     for work in course_errors:
@@ -294,18 +293,23 @@ def _adopt_unchanged(plan: SitePlan, store: StateStore) -> None:
 
 
 def _record_figures(plan: SitePlan, written: set[str], site: Site, store: StateStore, client: MoodleClient,
-                    by_shortname: dict[str, CourseWork], reporter: Reporter) -> dict[str, dict]:
+                    workers: int) -> dict[str, dict]:
     """Completion figures after the sync: courses written to are read once more; the
     others' snapshot is still true."""
     from bridge.report.completion import course_completion
 
     now = time.time()
     rows, out = [], {}
-    for work in plan.courses:
-        snapshot = work.snapshot
-        if work.desired.shortname in written:
-            snapshot = read_course(client, work.desired.shortname, work.desired.prefix,
-                                   courseid=store.course_id(work.desired.shortname))
+
+    def fresh(work: CourseWork) -> CourseSnapshot:
+        if work.desired.shortname not in written:
+            return work.snapshot
+        return read_course(client, work.desired.shortname, work.desired.prefix,
+                           courseid=store.course_id(work.desired.shortname))
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        snapshots = list(pool.map(fresh, plan.courses))
+    for work, snapshot in zip(plan.courses, snapshots):
         if snapshot.error is not None:
             continue
         completion = course_completion(work.desired, snapshot, site=site.name, pack_title=work.pack.title,
