@@ -102,3 +102,24 @@ def test_a_pack_whose_content_cannot_be_built_is_unknown(setup):
     assert "cannot be built" in planned[0].problem
     report = run_report(config, packs=["report-two"], client_factory=lambda site: client, clock=lambda: 1.0)
     assert report.courses[0].status == "unknown" and "cannot be built" in report.courses[0].error
+
+
+def test_cli_without_moodle_writes_csv_with_bom_and_refuses_unknown_packs(setup, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bridge.cli import main
+    from bridge.report import run
+
+    config, client = setup
+    monkeypatch.setattr(run, "default_client", lambda site: client)
+    config_file = tmp_path / "certbridge.toml"
+    config_file.write_text(f'packs = ["{config.packs[0].as_posix()}"]\nstate_dir = "state"\n\n[[sites]]\n'
+                           f'name = "campus"\nurl = "http://campus.example.edu.cn"\ntoken_env = "UNUSED"\n', "utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["report", "--config", str(config_file), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbf") and "RPT-202".encode() in result.stdout_bytes
+    result = runner.invoke(main, ["report", "--config", str(config_file), "--lang", "zh"])
+    assert result.exit_code == 0 and "达标" in result.stdout and "\x1b[" not in result.stdout
+    result = runner.invoke(main, ["report", "--config", str(config_file), "no-such-pack"])
+    assert result.exit_code == 2 and "no-such-pack" in result.stderr

@@ -67,7 +67,7 @@ def report(packs: tuple[str, ...], category: str | None, site: str | None, all_s
         text = render(result, fmt, lang=lang, color=color)
         if fmt == "csv":
             # With the BOM, so `> file.csv` opens in Excel too.
-            click.get_binary_stream("stdout").write(text.encode(CSV_ENCODING))
+            click.echo(text.encode(CSV_ENCODING), nl=False)
         else:
             click.echo(text, nl=False, color=color or None)
     if fail_under is not None:
