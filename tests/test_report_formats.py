@@ -133,3 +133,18 @@ def test_html_is_self_contained_escapes_data_and_draws_the_trend(report):
 def test_html_labels_follow_the_language(report):
     assert "Course resource completion report" in render(report, "html", lang="en")
     assert '<html lang="en">' in render(report, "html", lang="en")
+
+
+def test_trend_chart_draws_the_lowest_courses_when_there_are_many():
+    from bridge.report.svg import sparkline, trend_chart
+    from bridge.sync.state import FigureRow
+
+    def series(name, ratio):
+        return name, [FigureRow(1000.0 + k * 60, "report", name, "p", 10, int(ratio * 10), ratio, 0.5) for k in range(3)]
+
+    chart = trend_chart([series(f"C{i}", i / 10) for i in range(10)] + [("NONE", [])], max_lines=3, target=0.5)
+    assert (chart.shown, chart.total) == (3, 10)
+    assert [line.label for line in chart.lines] == ["C0", "C1", "C2"]
+    assert chart.target_y == chart.top + chart.plot_h / 2
+    assert [label for _, label in chart.x_ticks][0] == "00:16:40"  # runs minutes apart: seconds shown
+    assert sparkline([]) == "" and sparkline(series("X", 1.0)[1]).split()[0] == "0.0,0.0"

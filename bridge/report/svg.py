@@ -80,7 +80,9 @@ def trend_chart(series: list[tuple[str, list[FigureRow]]], *, max_lines: int = l
                                      " ".join(f"{a:.1f},{b:.1f}" for a, b in coords),
                                      coords[-1][0], coords[-1][1], pts[-1].ratio))
     ticks = 4 if t1 > t0 else 1
+    # Runs minutes apart need seconds to tell the ticks apart; months apart, the year.
+    fmt = "%H:%M:%S" if span < 3600 else ("%m-%d %H:%M" if span < 60 * 86400 else "%Y-%m-%d")
     for k in range(ticks):
         at = t0 + span * k / max(1, ticks - 1) if t1 > t0 else t0
-        chart.x_ticks.append((x(at), datetime.fromtimestamp(at, timezone.utc).strftime("%m-%d %H:%M")))
+        chart.x_ticks.append((x(at), datetime.fromtimestamp(at, timezone.utc).strftime(fmt)))
     return chart
