@@ -6,6 +6,7 @@ defence; the first is that every text from packs and Moodle is escaped.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 from markupsafe import Markup
@@ -41,60 +42,61 @@ def _course_view(report: CompletionReport, c: CourseCompletion) -> CourseView:
 
 
 def _trend(report: CompletionReport) -> TrendChart:
-    series = [(f"{c.site} {c.shortname}" if report.multi_site else c.shortname, report.trend(c))
-              for c in report.courses]
+    multi_site = report.multi_site
+    series = [(f"{c.site} {c.shortname}" if multi_site else c.shortname, report.trend(c)) for c in report.courses]
     targets = {c.target for c in report.courses}
     return trend_chart(series, target=targets.pop() if len(targets) == 1 else None)
 
 
-@dataclass(slots=True)
-class MatrixRow:
-    """One requirement's row of a coverage matrix, its cells already escaped."""
+_NEEDS_ESCAPE = re.compile(r"[&<>\"']").search
 
-    code: str
-    covered: bool
-    head: Markup  # the 工作领域 / 工作任务 cells that start on this row (rowspan), or ""
-    requirement: Markup
-    chips: Markup
+
+def _esc(text: str) -> str:
+    """``html.escape`` for attribute and text content, skipped when there is nothing to escape."""
+    return escape(text) if _NEEDS_ESCAPE(text) else text
 
 
 class MatrixBuilder:
-    """The coverage matrices' rows. Built here rather than in Jinja loops because a large
-    report has ~10⁵ cells: each resource's chip and each requirement's text is escaped
-    once, however many packs share the standard or requirements the resource serves."""
+    """The coverage matrices' table rows. Built here rather than in Jinja loops because a
+    large report has ~10⁵ cells: each resource's chip and each requirement's text is
+    escaped once, however many packs share the standard or requirements the resource
+    serves. Every text goes through ``_esc``."""
 
     def __init__(self, courses: list[CourseCompletion], t: dict[str, str]):
-        self._t = t
-        self._chip = {id(r): f'<span class="chip s-{r.state}">{escape(r.name)}</span>'
+        self._chip = {id(r): f'<span class="chip s-{r.state}">{_esc(r.name)}</span>'
                       for c in courses for r in c.resources}
         self._text: dict[int, str] = {}
-        self._none = f'<span class="flag">{escape(t["no_resource"])}</span>'
-        self._flag = f' <span class="flag">⚠ {escape(t["uncovered"])}</span>'
+        self._none = f'<span class="flag">{_esc(t["no_resource"])}</span>'
+        self._flag = f' <span class="flag">⚠ {_esc(t["uncovered"])}</span>'
 
-    def rows(self, cov: PackCoverage) -> list[MatrixRow]:
-        out = []
+    def body(self, cov: PackCoverage) -> Markup:
+        """The ``<tr>`` rows of one pack's matrix: a row per requirement, its 工作领域 and
+        工作任务 cells spanning their rows, uncovered requirements flagged."""
+        chip, out = self._chip, []
         for area in cov.areas:
             for ti, task in enumerate(area.tasks):
                 for ri, rc in enumerate(task.requirements):
-                    head = ""
+                    covered = rc.covered
+                    row = [f'<tr class="{"covered" if covered else "uncovered"}" data-code="{_esc(rc.requirement.code)}">']
                     if ri == 0:
                         if ti == 0:
-                            head = f'<td class="area" rowspan="{area.size}">{escape(area.code)} {escape(area.name)}</td>'
-                        head += (f'<td class="task" rowspan="{len(task.requirements)}">'
-                                 f'{escape(task.code)} {escape(task.name)}</td>')
-                    covered = rc.covered
-                    text = self._requirement(rc.requirement)
+                            row.append(f'<td class="area" rowspan="{area.size}">{_esc(area.code)} {_esc(area.name)}</td>')
+                        row.append(f'<td class="task" rowspan="{len(task.requirements)}">'
+                                   f'{_esc(task.code)} {_esc(task.name)}</td>')
+                    row.append('<td class="req">')
+                    row.append(self._requirement(rc.requirement))
                     if cov.known and not covered:
-                        text += self._flag
-                    chip = self._chip
-                    chips = "".join([chip[id(r)] for r in rc.resources]) or self._none
-                    out.append(MatrixRow(rc.requirement.code, covered, Markup(head), Markup(text), Markup(chips)))
-        return out
+                        row.append(self._flag)
+                    row.append("</td><td>")
+                    row.append("".join([chip[id(r)] for r in rc.resources]) or self._none)
+                    row.append("</td></tr>\n")
+                    out.append("".join(row))
+        return Markup("".join(out))
 
     def _requirement(self, req: Requirement) -> str:
         text = self._text.get(id(req))
         if text is None:
-            text = self._text[id(req)] = f'<span class="code">{escape(req.code)}</span> {escape(req.text)}'
+            text = self._text[id(req)] = f'<span class="code">{_esc(req.code)}</span> {_esc(req.text)}'
         return text
 
 
