@@ -37,8 +37,10 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 @dataclass
 class RequirementRow:
+    """One requirement and the resources serving it, each with the courses placing it."""
+
     requirement: Requirement
-    serving: list[tuple[LibraryResource, Placement]] = field(default_factory=list)
+    serving: list[tuple[LibraryResource, list[Placement]]] = field(default_factory=list)
 
     @property
     def gap(self) -> bool:
@@ -46,7 +48,7 @@ class RequirementRow:
 
     @property
     def planned_only(self) -> bool:
-        return bool(self.serving) and not any(p.resource.ready for _, p in self.serving)
+        return bool(self.serving) and not any(p.resource.ready for _, ps in self.serving for p in ps)
 
 
 @dataclass
@@ -96,13 +98,14 @@ class SiteSummary:
 
 def level_views(index: LibraryIndex) -> list[LevelView]:
     """Every level of every standard the course packs follow, with its resources."""
-    serving: dict[tuple[str, str, str], list[tuple[LibraryResource, Placement]]] = {}
+    serving: dict[tuple[str, str, str], dict[str, tuple[LibraryResource, list[Placement]]]] = {}
     for entry in index.resources:
         for placement in entry.placements:
             if placement.standard is None:
                 continue
             for code in placement.resource.skills:
-                serving.setdefault((placement.standard.id, placement.level, code), []).append((entry, placement))
+                by_entry = serving.setdefault((placement.standard.id, placement.level, code), {})
+                by_entry.setdefault(entry.key, (entry, []))[1].append(placement)
     views = []
     for standard in index.standards():
         for level, requirements in standard.levels.items():
@@ -113,7 +116,8 @@ def level_views(index: LibraryIndex) -> list[LevelView]:
                 area = view.areas[-1]
                 if not area.tasks or area.tasks[-1].code != req.task_code:
                     area.tasks.append(TaskRows(req.task_code, req.task))
-                area.tasks[-1].rows.append(RequirementRow(req, serving.get((standard.id, level, req.code), [])))
+                found = serving.get((standard.id, level, req.code), {})
+                area.tasks[-1].rows.append(RequirementRow(req, list(found.values())))
             views.append(view)
     return views
 
@@ -209,7 +213,7 @@ def build_site(index: LibraryIndex, out: Path, moodle_links: dict[str, str] | No
     by_depth = {depth: SiteLinks("../" * depth, moodle_links) for depth in range(3)}
     common = {"N": names(), "version": __version__}
     prepare_out(out)
-    _, css, _ = env.loader.get_source(env, "library/style.css")
+    css, _, _ = env.loader.get_source(env, "library/style.css")
     (out / "style.css").write_text(css, encoding="utf-8")
     pages = 0
 
