@@ -2,13 +2,16 @@
 resource) rendered from ``templates/report/report.html`` with autoescape and StrictUndefined.
 
 A Content-Security-Policy meta tag forbids scripts and remote loads as a second line of
-defence; the first is that every text from packs and Moodle is escaped.
+defence; the first is that every text from packs and Moodle is escaped — by Jinja, and
+by ``MatrixBuilder`` for the coverage matrices' rows, which are built in Python because
+a large report has ~10⁵ cells.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from html import escape
+
 from markupsafe import Markup
 
 from bridge.pack.model import Requirement
