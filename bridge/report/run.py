@@ -52,7 +52,10 @@ def select_packs(config: Config, packs: Sequence[str] = (), category: str | None
         raise ReportScopeError(
             tr("Unknown pack(s): {ids}. Known: {known}.", "未知的资源包：{ids}。已有：{known}。",
                ids=", ".join(unknown), known=", ".join(sorted(catalog.packs)) or "-"))
-    chosen = (catalog.selected() if paths else []) + [catalog.packs[i] for i in ids] if packs else catalog.selected()
+    if packs:
+        chosen = (catalog.selected() if paths else []) + [catalog.packs[i] for i in ids]
+    else:
+        chosen = catalog.selected()
     if not chosen and not catalog.ok:
         raise ReportScopeError("\n".join(str(p) for p in catalog.problems[:10]))
     chosen = list({p.id: p for p in chosen}.values())
@@ -149,7 +152,9 @@ def run_report(config: Config, *, packs: Sequence[str] = (), category: str | Non
     course's figures are added to that site's history (source ``report``)."""
     sites = config.select(site, all_sites)
     chosen = select_packs(config, packs, category)
-    planned = plan_courses(chosen)
+    # File digests cached by sync in the state file: a report does not re-read big files.
+    with StateStore(config.state_path(sites[0])) as cache:
+        planned = plan_courses(chosen, FileHasher(cache))
     report = CompletionReport(generated_at=clock(), sites=[SiteRef(s.name, s.url) for s in sites])
     for one_site in sites:
         with StateStore(config.state_path(one_site)) as store:
