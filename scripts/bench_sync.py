@@ -41,7 +41,7 @@ with Sandbox(Path(sys.argv[1])) as sb:
 """
 
 
-def write_packs(root: Path, courses: int, resources: int) -> Path:
+def write_packs(root: Path, courses: int, resources: int, per_section: int = 25) -> Path:
     """``courses`` packs of ``resources`` resources each: a quarter each files, pages, urls, labels."""
     packs = root / "packs"
     (packs / "standards").mkdir(parents=True)
@@ -54,7 +54,6 @@ def write_packs(root: Path, courses: int, resources: int) -> Path:
                  "[certificate]", 'name = "Web前端开发"', 'issuer = "工业和信息化部教育与考试中心"', 'level = "初级"',
                  'standard = "mini"', "[course]", f'shortname = "BENCH-{c:03d}"', 'fullname = "Bench course"',
                  'category = "Bench / Sync"', "target = 0.5"]
-        per_section = 25
         for r in range(resources):
             if r % per_section == 0:
                 lines += ["[[sections]]", f'title = "Section {r // per_section + 1}"']
@@ -127,11 +126,12 @@ def main() -> None:
                 writes = sum(1 for c in calls if c["write"])
                 print(f"no-op sync #{attempt}: {noop:.2f} s wall, {len(calls)} HTTP calls ({reads} reads = "
                       f"{reads / args.courses:.2f} per course, {writes} writes); client counted "
-                      f"{summary['calls']['http_requests']} requests; changes {summary['summary']}")
+                      f"{summary['calls']['http_requests']} requests; changes {summary['summary']}; "
+                      f"phases {summary['timings_s']}")
         finally:
             sandbox.stop()
 
-        small = write_packs(tmp / "small", args.latency_courses, args.latency_resources)
+        small = write_packs(tmp / "small", args.latency_courses, args.latency_resources, per_section=5)
         times = {}
         for workers in (1, 4):
             sandbox = SandboxProcess(tmp / f"lat{workers}" / "sandbox")

@@ -89,3 +89,23 @@ def test_killed_again_and_again_while_resuming(tmp_path):
         assert names[pack.idnumber("file0")] == "新标题"
         plan = run_cli(sb, state, "plan", str(pack.folder), "--format", "json")
         assert '"unchanged": 8' in plan.output
+
+
+def test_sigterm_ends_the_run_cleanly_and_the_next_run_resumes(tmp_path):
+    with Sandbox(tmp_path / "sandbox") as sb:
+        pack = PackSpec(tmp_path / "packs", files=FILES).write()
+        sb.admin.set_faults(FaultPlan(latency_ms=30))
+        proc = spawn_cli(sb, tmp_path / "state", "sync", str(pack.folder), "--log-format", "json",
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        while len(sb.admin.calls()) < 8:
+            assert proc.poll() is None
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, err
+        assert "Traceback" not in err
+        assert not (tmp_path / "state" / "default.lock").exists()  # released on the way out
+        sb.admin.clear_faults()
+        again = run_cli(sb, tmp_path / "state", "sync", str(pack.folder))
+        assert again.exit_code == 0 and "interrupted" in again.output
+        assert_converged(sb, pack)

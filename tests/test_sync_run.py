@@ -104,18 +104,21 @@ def test_drift_is_reported_and_restored_or_left(world):
     sb, pack, _ = world
     sync(world)
     sb.admin.hide_module(pack.idnumber("file0"))
+    sb.admin.stealth_module(pack.idnumber("file1"))
     sb.admin.delete_module(pack.idnumber("link"))
     sb.admin.set_module_content(pack.idnumber("page"), "<p>edited by hand</p>")
     actions = {a["idnumber"]: a for a in plan_json(world)["courses"][0]["actions"]}
     assert actions[pack.idnumber("file0")]["reasons"] == ["drift-hidden"]
+    assert actions[pack.idnumber("file1")]["reasons"] == ["drift-hidden"]
     assert actions[pack.idnumber("link")]["reasons"] == ["drift-deleted"]
     assert actions[pack.idnumber("page")]["reasons"] == ["drift-edited"]
     left = sync(world, "--drift", "leave")
     assert left.exit_code == 0 and by_idnumber(sb)[pack.idnumber("file0")]["visible"] == 0
-    assert plan_json(world, "--drift", "leave")["summary"]["drift"] == 3
+    assert plan_json(world, "--drift", "leave")["summary"]["drift"] == 4
     assert sync(world).exit_code == 0
     assert plan_json(world)["summary"]["unchanged"] == 6
     assert by_idnumber(sb)[pack.idnumber("file0")]["visible"] == 1
+    assert by_idnumber(sb)[pack.idnumber("file1")]["visibleoncoursepage"] == 1
 
 
 def test_losing_the_state_file_converges_without_duplicates(world):

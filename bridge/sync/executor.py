@@ -2,9 +2,9 @@
 planner did); it decides only how to survive the network.
 
 - Uploads and module writes run on a thread pool (``workers`` per site). Every upload
-  is started first; each course then runs as one chain (course, sections, then the
-  writes that place modules, in pack order, so modules land in the right place) while
-  its other writes (content/title updates, hides) run beside it.
+  is started first; then each course's own step (course, sections), then per section
+  one chain of the writes that place modules, in pack order so they land in the right
+  place, while the other writes (content/title updates, hides) run beside them.
 - Every finished action is journalled together with its module row in one transaction,
   so a killed run loses at most the actions in flight, which the next run's snapshot
   (read by idnumber) finds or redoes.
@@ -172,12 +172,19 @@ class Executor:
                                                note=tr("the course step failed", "课程步骤失败")))
             self._finish_course_step(job)
             return
-        # Never wait for these here: with every worker in a chain, that would deadlock.
-        job.side = [pool.submit(self._guard, job, a, self._module_action) for a in writes if not _ordered(a)]
+        # Placement only matters within a section: one chain per section, all in parallel.
+        # Never wait for them here: with every worker waiting, that would deadlock.
+        chains: dict[int, list[P.Action]] = {}
         for action in writes:
             if _ordered(action):
-                self._guard(job, action, self._module_action)
+                chains.setdefault(action.module.section, []).append(action)
+        job.side = [pool.submit(self._guard, job, a, self._module_action) for a in writes if not _ordered(a)]
+        job.side += [pool.submit(self._section_chain, job, chain) for chain in chains.values()]
         self._finish_course_step(job)
+
+    def _section_chain(self, job: CourseJob, actions: list[P.Action]) -> None:
+        for action in actions:
+            self._guard(job, action, self._module_action)
 
     def _finish_course_step(self, job: CourseJob) -> None:
         with self._report_lock:

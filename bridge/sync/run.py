@@ -61,6 +61,7 @@ class SitePlan:
     policy: P.Policy
     courses: list[CourseWork] = field(default_factory=list)
     invalid: list[dict] = field(default_factory=list)  # packs skipped: {"pack", "problems"}
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
     def summary(self) -> dict:
         totals = dict.fromkeys(P.SUMMARY_KINDS, 0)
@@ -122,7 +123,9 @@ def build_plan(config: Config, site: Site, options: RunOptions, store: StateStor
     """Desired state for every pack, one snapshot read per course, the pure plan."""
     policy = policy_for(site, options)
     result = SitePlan(site=site, policy=policy)
+    started = time.perf_counter()
     packs, result.invalid = load_packs(config, options)
+    result.timings["load_packs"] = time.perf_counter() - started
     for item in result.invalid:
         reporter.message(tr("{pack}: skipped, it does not validate (certbridge validate).",
                             "{pack}：已跳过，未通过校验（certbridge validate）。", pack=item["pack"]), level="error")
@@ -134,10 +137,13 @@ def build_plan(config: Config, site: Site, options: RunOptions, store: StateStor
         except BridgeError as err:
             result.invalid.append({"pack": pack.id, "problems": [{"message": err.message}]})
             reporter.message(f"{pack.id}: {err.message}", level="error")
+    result.timings["desired"] = time.perf_counter() - started - result.timings["load_packs"]
     client.require_plugin()  # one check, one clear message, before anything per course
     workers = options.workers or site.workers
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         snapshots = list(pool.map(lambda item: _read(client, store, item[1], writing=writing), desired))
+    result.timings["read"] = time.perf_counter() - started - result.timings["load_packs"] - result.timings["desired"]
+    planning = time.perf_counter()
     for (pack, course), snapshot in zip(desired, snapshots):
         if snapshot.error is not None and snapshot.error.exit_code == ExitCode.SITE_ERROR:
             raise snapshot.error  # the site itself is unusable: say so once
@@ -147,6 +153,7 @@ def build_plan(config: Config, site: Site, options: RunOptions, store: StateStor
         else:
             last = P.LastState()  # never synced here, or the course was replaced: no memory to trust
         result.courses.append(CourseWork(pack, course, snapshot, P.plan_course(course, last, snapshot, policy)))
+    result.timings["plan"] = time.perf_counter() - planning
     return result
 
 
@@ -227,7 +234,9 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
 
     executor = Executor(client, store, run_id, workers=options.workers or site.workers,
                         on_result=lambda job, result: reporter.action(job.plan.shortname, result), on_course=on_course)
+    applying = time.perf_counter()
     executor.apply(jobs)
+    plan.timings["apply"] = time.perf_counter() - applying
     for work in plan.courses:
         if not work.plan.writes and not work.plan.error:
             reporter.course(course_line(work.plan, []))
@@ -235,7 +244,9 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
 
     results: list[ActionResult] = [r for job in jobs for r in job.results]
     written = {job.desired.shortname for job in jobs if any(r.ok for r in job.results)}
+    recording = time.perf_counter()
     figures = _record_figures(plan, written, site, store, client, options.workers or site.workers)
+    plan.timings["record"] = time.perf_counter() - recording
     failed = [r for r in results if not r.ok and not r.skipped]
     course_errors = [w for w in plan.courses if w.plan.error]
     for work in course_errors:
@@ -262,7 +273,8 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
     summary = {"site": site.name, "run_id": run_id, "summary": totals,
                "courses": [course_line(w.plan, _results_of(jobs, w.plan)) | {"figures": figures.get(w.desired.shortname)}
                            for w in plan.courses],
-               "invalid": plan.invalid, "calls": client.stats.as_dict(), "exit_code": int(exit_code)}
+               "invalid": plan.invalid, "calls": client.stats.as_dict(),
+               "timings_s": {k: round(v, 3) for k, v in plan.timings.items()}, "exit_code": int(exit_code)}
     reporter.finish(summary)
     return summary
 
