@@ -29,11 +29,12 @@ ONLINE, MISSING, HIDDEN, OUTDATED, PLANNED, UNKNOWN = "online", "missing", "hidd
 STATES = (ONLINE, OUTDATED, HIDDEN, MISSING, PLANNED, UNKNOWN)
 
 
-@dataclass(slots=True)  # not frozen: a report holds ~10⁵ of these and frozen init is slow
+@dataclass  # neither frozen (slow __init__) nor slots (orjson writes a __dict__ fastest): 10⁵ of these
 class ResourceStatus:
-    """One planned resource and its state in Moodle."""
+    """One planned resource and its state in Moodle. Its fields are, as they are, the JSON
+    format's ``resources`` entries (docs/report.md); the Moodle idnumber is the course's
+    ``idnumber_prefix`` + ``resource_id``."""
 
-    idnumber: str
     resource_id: str
     name: str
     type: str
@@ -163,6 +164,6 @@ def _completion(desired: DesiredCourse, snapshot: CourseSnapshot, error: str, *,
             state, reason = MISSING, "course-missing"
         else:
             state, reason = module_state(module, remote)
-        append(ResourceStatus(module.idnumber, module.resource_id, module.name, module.type, module.section,
+        append(ResourceStatus(module.resource_id, module.name, module.type, module.section,
                               module.skills, state, reason, None if remote is None else remote.cmid))
     return completion

@@ -52,7 +52,8 @@ class CompletionReport:
         return [c for c in self.courses if c.ratio is None or c.ratio + 1e-9 < fail_under]
 
     def to_dict(self) -> dict:
-        """The JSON document (schema: docs/report.md)."""
+        """The JSON document (schema: docs/report.md), for ``orjson.dumps`` (it serialises
+        the resources' dataclasses itself, much faster than building 10⁵ dicts)."""
         return {
             "report_version": REPORT_VERSION,
             "generated_at": iso_time(self.generated_at),
@@ -74,8 +75,7 @@ class CompletionReport:
             # Lean on purpose (a report may hold 10⁵ resources): the Moodle idnumber is
             # idnumber_prefix + resource_id.
             "idnumber_prefix": c.idnumber_prefix,
-            "resources": [{"resource_id": r.resource_id, "name": r.name, "type": r.type, "state": r.state,
-                           "reason": r.reason, "cmid": r.cmid, "skills": r.skills} for r in c.resources],
+            "resources": c.resources,  # ResourceStatus dataclasses: orjson writes their fields
             "history": [{"at": iso_time(p.at), "source": p.source, "planned": p.planned, "online": p.online,
                          "ratio": p.ratio, "target": p.target} for p in self.trend(c)],
         }
