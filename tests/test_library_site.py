@@ -34,9 +34,10 @@ def text(element) -> str:
     return " ".join(element.text_content().split())
 
 
-def internal_links(html_file: Path) -> list[tuple[Path, str]]:
-    """(target file, fragment) of every relative href/src on a page."""
-    doc = lxml.html.fromstring(html_file.read_bytes())
+def internal_links(html_file: Path, markup: str | bytes | None = None) -> list[tuple[Path, str]]:
+    """(target file, fragment) of every relative href/src on a page (its file, or ``markup``
+    such as the DOM Chromium loaded from it)."""
+    doc = lxml.html.fromstring(html_file.read_bytes() if markup is None else markup)
     found = []
     for element, attribute, link, _ in doc.iterlinks():
         parts = urlsplit(link)
@@ -191,6 +192,8 @@ def test_catalogue_in_chromium_every_page_loads_and_a_hostile_title_is_text(site
         doc = lxml.html.fromstring(dom)
         assert doc.xpath("//main"), f"{html_file} did not load"
         assert not doc.xpath("//script"), html_file
+        for target, _ in internal_links(html_file, dom):  # as the browser sees the page
+            assert target.is_file(), f"{html_file} links to missing {target}"
     hostile = lxml.html.fromstring(doms[site / "resources" / "shared" / "hostile.html"])
     assert text(hostile.xpath("//h1")[0]) == " ".join(HOSTILE.split())
     assert not hostile.xpath("//img")  # the <img onerror> stayed text
