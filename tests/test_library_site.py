@@ -206,3 +206,24 @@ def test_catalogue_in_chromium_every_page_loads_and_a_hostile_title_is_text(site
 
 def doc_title(doc) -> str:
     return doc.xpath("//title")[0].text_content()
+
+
+def test_activity_links_come_from_the_chosen_sites_sync_state(tmp_path):
+    from bridge.config import Config, Site
+    from bridge.library.links import configured_links, moodle_links
+    from bridge.sync.state import ModuleRow, StateStore
+
+    campus = Site(name="campus", url="https://moodle.example.edu.cn/", token_env="T")
+    config = Config(sites=[campus], state_dir=tmp_path / "state")
+    assert configured_links(config, None, ["course-a"]) == {}  # never synced: no state file
+    with StateStore(config.state_path(campus)) as store:
+        store.save_modules([ModuleRow("certbridge:course-a:quiz", "course-a", 12, "quiz", "f", "测验", True, 1, 0.0),
+                            ModuleRow("certbridge:course-b:links", "course-b", 13, "url", "f", "MDN", True, 1, 0.0)])
+    assert configured_links(config, None, ["course-a"]) == {
+        "certbridge:course-a:quiz": "https://moodle.example.edu.cn/mod/quiz/view.php?id=12"}
+    assert len(moodle_links(config.state_path(campus), campus.url, ["course-a", "course-b"])) == 2
+    config.sites.append(Site(name="lab", url="https://lab.example.edu.cn", token_env="T2"))
+    assert configured_links(config, None, ["course-a"]) == {}  # several sites and none chosen
+    assert configured_links(config, "campus", ["course-a"])
+    with pytest.raises(BridgeError):
+        configured_links(config, "nowhere", ["course-a"])

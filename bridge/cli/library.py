@@ -6,10 +6,10 @@ from pathlib import Path
 import click
 
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
-from bridge.config import ConfigError, load_config
+from bridge.config import Config, load_config
 from bridge.i18n import tr
 from bridge.library.index import LibraryIndex, load_index
-from bridge.library.links import moodle_links
+from bridge.library.links import configured_links
 from bridge.library.search import Query, resource_row, search
 from bridge.library.site import build_site
 from bridge.library.table import format_table, human_size
@@ -20,9 +20,8 @@ packs_option = click.option("--packs", "packs", multiple=True, type=click.Path(e
                                  "资源包目录（可重复；默认取配置中的 packs，否则为 resource_packs）。")
 
 
-def _index(packs: tuple[Path, ...]) -> LibraryIndex:
-    paths = list(packs) or load_config().packs
-    index = load_index(paths)
+def _index(packs: tuple[Path, ...], config: Config) -> LibraryIndex:
+    index = load_index(list(packs) or config.packs)
     errors = [p for p in index.catalog.problems if p.severity == "error"]
     if errors:
         click.echo(tr("{n} problem(s) in the packs; run 'certbridge validate' for details.",
@@ -58,7 +57,7 @@ def search_command(query: str, certificate: str, level: str, skill: str, rtype: 
 
     在所有资源包中查找资源。QUERY 匹配标题和页面正文（支持中文子串），多个词须同时匹配。
     """
-    index = _index(packs)
+    index = _index(packs, load_config())
     hits = search(index, Query(text=query, certificate=certificate, level=level, skill=skill,
                                type=rtype or "", status=status or ""))
     if fmt == "json":
@@ -91,17 +90,9 @@ def site_command(out: Path, site_name: str | None, packs: tuple[Path, ...]) -> N
 
     生成资源库的静态 HTML 目录：按证书、等级、工作领域、工作任务、职业技能要求浏览资源与缺口，每个资源一页。
     """
-    index = _index(packs)
-    links: dict[str, str] = {}
     config = load_config()
-    try:
-        site = config.site(site_name) if (site_name or len(config.sites) == 1) else None
-    except ConfigError:
-        if site_name:
-            raise
-        site = None
-    if site is not None:
-        links = moodle_links(config.state_path(site), site.url, [p.id for p in index.packs if p.course])
+    index = _index(packs, config)
+    links = configured_links(config, site_name, [p.id for p in index.packs if p.course])
     summary = build_site(index, out, links)
     click.echo(tr("{pages} pages, {n} resources, {gaps} gap(s) in {levels} level(s), {linked} Moodle link(s) → {out}",
                   "{pages} 个页面，{n} 个资源，{levels} 个等级中有 {gaps} 个缺口，{linked} 个 Moodle 链接 → {out}",

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from bridge.config import Config
+
 
 def activity_url(site_url: str, modname: str, cmid: int) -> str:
     """Moodle's own page for a course module."""
@@ -22,3 +24,12 @@ def moodle_links(state_path: Path, site_url: str, pack_ids: Iterable[str]) -> di
     with StateStore(state_path) as store:
         return {idnumber: activity_url(site_url, row.modname, row.cmid)
                 for pack_id in pack_ids for idnumber, row in store.module_rows(pack_id).items()}
+
+
+def configured_links(config: Config, site_name: str | None, pack_ids: Iterable[str]) -> dict[str, str]:
+    """Activity links from the sync state of ``site_name``, or of the only configured site;
+    none when no site is configured, or several and none was chosen."""
+    if not site_name and len(config.sites) != 1:
+        return {}
+    site = config.site(site_name)
+    return moodle_links(config.state_path(site), site.url, pack_ids)
