@@ -56,6 +56,17 @@ def test_library_pack_and_its_users_validate(ok_library):
     assert sorted(doc["packs"]) == ["course-a", "course-b", "shared"]
 
 
+def test_a_library_pack_with_a_course_table_is_an_error_not_ignored(ok_library):
+    manifest = ok_library / "shared" / "pack.toml"
+    text = manifest.read_text("utf-8")
+    manifest.write_text(text.replace('kind = "library"\n', 'kind = "library"\n\n[course]\nshortname = "LIB"\n'
+                                     'fullname = "共享"\ncategory = "共享"\n'), "utf-8")
+    catalog = load_catalog([ok_library / "shared"])
+    (problem,) = catalog.problems
+    assert (problem.code, problem.line) == ("bad-value", 9) and "remove [course]" in problem.message
+    assert catalog.packs["shared"].course is None
+
+
 def test_validate_reports_unknown_planned_and_cyclic_references():
     result = CliRunner().invoke(main, ["validate", str(REUSE / "broken"), "--format", "json"])
     assert result.exit_code == 2

@@ -57,6 +57,13 @@ class PackLoader:
         if pack.kind == "course":
             pack.certificate = self._certificate(data.get("certificate"))
             pack.course = self._course(data.get("course"))
+        elif pack.kind == "library":
+            for table in ("certificate", "course"):  # would be silently ignored: say so
+                if table in data:
+                    self._bad((table,), tr("A library pack (kind = \"library\") belongs to no course: remove [{t}]. "
+                                           "Skill codes of its resources are checked in each course that uses them.",
+                                           "共享资源库（kind = \"library\"）不属于任何课程：请删除 [{t}]。其资源的技能编码在引用它的各课程中检查。",
+                                           t=table))
         pack.sections = self._sections(data.get("sections", []), pack)
         return pack
 
