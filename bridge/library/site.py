@@ -257,9 +257,11 @@ def build_site(index: LibraryIndex, out: Path, moodle_links: dict[str, str] | No
 
 def _write(path: Path, text: str) -> None:
     # Plain os calls: for 10,000 pages, Path.write_text's text-mode wrapper costs twice the time.
+    data = memoryview(text.encode("utf-8"))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        os.write(fd, text.encode("utf-8"))
+        while data:  # os.write may write less than asked
+            data = data[os.write(fd, data):]
     finally:
         os.close(fd)
 
