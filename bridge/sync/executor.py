@@ -103,7 +103,8 @@ class Executor:
                 try:
                     self._apply(pool, jobs, allow_deletes)
                 except KeyboardInterrupt as err:
-                    self.aborted = err  # in-flight actions finish; queued ones are skipped
+                    self.aborted = err  # in-flight actions finish (and are journalled); queued ones never start
+                    pool.shutdown(wait=True, cancel_futures=True)
                     raise
         finally:
             self._tmp.cleanup()
@@ -368,6 +369,8 @@ class Executor:
     def _upload(self, payload: Payload | None) -> tuple[int, str]:
         """Upload a payload into a fresh draft area (a retry is harmless: drafts are scratch)."""
         assert payload is not None
+        if self.aborted is not None:
+            raise _Skip()
         if payload.path is not None:
             spec = (payload.filename, payload.path)
         else:

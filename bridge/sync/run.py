@@ -53,6 +53,7 @@ class CourseWork:
     desired: DesiredCourse
     snapshot: CourseSnapshot
     plan: P.CoursePlan
+    last: P.LastState = field(default_factory=P.LastState)
 
 
 @dataclass
@@ -152,7 +153,7 @@ def build_plan(config: Config, site: Site, options: RunOptions, store: StateStor
             last = P.LastState(row, store.module_rows(course.pack_id))
         else:
             last = P.LastState()  # never synced here, or the course was replaced: no memory to trust
-        result.courses.append(CourseWork(pack, course, snapshot, P.plan_course(course, last, snapshot, policy)))
+        result.courses.append(CourseWork(pack, course, snapshot, P.plan_course(course, last, snapshot, policy), last))
     result.timings["plan"] = time.perf_counter() - planning
     return result
 
@@ -289,7 +290,7 @@ def _adopt_unchanged(plan: SitePlan, store: StateStore) -> None:
     now = time.time()
     rows: list[ModuleRow] = []
     for work in plan.courses:
-        known = store.module_rows(work.desired.pack_id)
+        known = work.last.modules
         for action in work.plan.module_actions:
             r, d = action.remote, action.module
             if action.kind != P.UNCHANGED or r is None or d is None:
