@@ -10,6 +10,8 @@ from lxml import etree
 MAX_XML_BYTES = 16 * 1024 * 1024
 #: The question types the plugin reports in ``get_info.qtypes``.
 SUPPORTED_QTYPES = ("description", "essay", "match", "multichoice", "numerical", "shortanswer", "truefalse")
+#: Moodle XML names the matching type ``matching``; the qtype plugin is ``match``.
+_XML_TYPE_ALIASES = {"matching": "match"}
 
 
 class QuizImportError(Exception):
@@ -49,6 +51,7 @@ def parse_questions(data: bytes) -> list[ParsedQuestion]:
     questions = []
     for i, node in enumerate(root.iter("question"), start=1):
         qtype = node.get("type", "")
+        qtype = _XML_TYPE_ALIASES.get(qtype, qtype)
         if qtype == "category":
             continue
         if qtype not in SUPPORTED_QTYPES:
