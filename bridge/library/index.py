@@ -31,7 +31,7 @@ def html_to_text(markup: str) -> str:
     return html.unescape(_TAG.sub(" ", _DROP.sub(" ", markup)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Placement:
     """One place a resource appears: its home pack, or a course pack that uses it."""
 
@@ -77,7 +77,7 @@ class Placement:
         return [table[c] for c in self.resource.skills if c in table]
 
 
-@dataclass
+@dataclass(eq=False)
 class LibraryResource:
     """An authored resource and every placement of it (home first)."""
 
