@@ -187,3 +187,22 @@ def test_a_broken_quiz_fails_validation_with_its_line(library):
     assert result.exit_code == 2
     problems = json.loads(result.output)["problems"]
     assert [(Path(p["file"]).name, p["line"], p["code"]) for p in problems] == [("unit1.gift", 3, "quiz-invalid")]
+
+
+def test_symlinked_folder_and_dotdot_through_a_link(library, tmp_path):
+    outside = tmp_path / "elsewhere"
+    (outside / "sub").mkdir(parents=True)
+    (outside / "x.txt").write_text("outside", "utf-8")
+    (outside / "sub" / "y.txt").write_text("outside", "utf-8")
+    os.symlink(outside / "sub", library / "mini" / "files" / "linkdir")
+    for source in ("files/linkdir/y.txt", "files/linkdir/../x.txt"):
+        text = (library / "mini" / "pack.toml").read_text("utf-8")
+        text = text.replace('source = "files/讲义 1.txt"', f'source = "{source}"')
+        (library / "mini" / "pack.toml").write_text(text, "utf-8")
+        assert [p.code for p in load_catalog([library / "mini"]).problems] == ["path-escapes"], source
+        (library / "mini" / "pack.toml").write_text(text.replace(f'source = "{source}"', 'source = "files/讲义 1.txt"'), "utf-8")
+
+
+def test_dotdot_that_stays_inside_is_fine(library):
+    edit(library / "mini", 'source = "files/讲义 1.txt"', 'source = "pages/../files/讲义 1.txt"')
+    assert load_catalog([library / "mini"]).problems == []

@@ -172,13 +172,13 @@ def _follow(pack: Pack, resource: Resource, catalog: Catalog) -> tuple[Resource 
         seen.append(ref)
         current = target
     resolved = dataclasses.replace(
-        current, id=resource.id, section=resource.section, position=resource.position, line=resource.line,
-        key_lines=resource.key_lines, use=resource.use,
+        current, id=resource.id, section=resource.section, position=resource.position, spot=resource.spot,
+        keys=resource.keys, use=resource.use,
         title=resource.title or current.title,
-        visible=resource.visible if "visible" in resource.key_lines else current.visible,
-        description=resource.description if "description" in resource.key_lines else current.description,
-        skills=resource.skills if "skills" in resource.key_lines else current.skills,
-        status=resource.status if "status" in resource.key_lines else current.status,
+        visible=resource.visible if "visible" in resource.keys else current.visible,
+        description=resource.description if "description" in resource.keys else current.description,
+        skills=resource.skills if "skills" in resource.keys else current.skills,
+        status=resource.status if "status" in resource.keys else current.status,
         home_root=current.home_root or catalog.packs[current.home_pack].root)
     if resolved.ready and not current.ready:
         return resolved, Problem(str(pack.file), resource.line_of("use"), "reference-planned",

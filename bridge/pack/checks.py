@@ -1,7 +1,8 @@
 """Content checks of a loaded pack: files, URLs, templates, quizzes, skill codes."""
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from stat import S_ISREG
 from urllib.parse import urlsplit
 
 from bridge.i18n import tr
@@ -76,35 +77,35 @@ def _no_content(resource: Resource, problems: ProblemList, key: str) -> None:
 
 
 def _check_file(resource: Resource, problems: ProblemList, max_bytes: int) -> bool:
-    path = resource.source
-    line = resource.line_of("source")
-    if not path.is_file():
-        problems.add(line, "file-missing",
-                     tr("File '{p}' does not exist in the pack. Add it or fix the path.",
-                        "资源包中不存在文件“{p}”。请添加文件或修改路径。", p=resource.source_ref))
-        return False
-    size = path.stat().st_size
-    if size == 0:
-        problems.add(line, "file-empty", tr("File '{p}' is empty.", "文件“{p}”为空。", p=resource.source_ref))
-        return False
-    if size > max_bytes:
-        problems.add(line, "file-too-large",
-                     tr("File '{p}' is {mb:.1f} MiB, over the limit of {lim:.1f} MiB. Compress it or raise --max-file-size.",
-                        "文件“{p}”大小为 {mb:.1f} MiB，超过上限 {lim:.1f} MiB。请压缩文件或调高 --max-file-size。",
-                        p=resource.source_ref, mb=size / 2**20, lim=max_bytes / 2**20))
-        return False
-    suffix = path.suffix.lower()
-    if resource.type == "quiz" and suffix not in QUIZ_SUFFIXES:
-        problems.add(line, "wrong-kind",
-                     tr("A quiz source must be GIFT (.gift, .txt) or Moodle XML (.xml), not '{p}'.",
-                        "测验来源必须是 GIFT（.gift、.txt）或 Moodle XML（.xml），而不是“{p}”。", p=resource.source_ref))
-        return False
-    if resource.type in ("page", "label") and suffix not in PAGE_SUFFIXES:
-        problems.add(line, "wrong-kind",
-                     tr("A page source must be an HTML file (.html), not '{p}'.",
-                        "页面来源必须是 HTML 文件（.html），而不是“{p}”。", p=resource.source_ref))
-        return False
-    return True
+    """Exists, is a regular non-empty file under the size limit, of the right kind."""
+    try:
+        stat = os.stat(resource.source)
+        is_file = S_ISREG(stat.st_mode)
+    except OSError:
+        is_file = False
+    if not is_file:
+        message = tr("File '{p}' does not exist in the pack. Add it or fix the path.",
+                     "资源包中不存在文件“{p}”。请添加文件或修改路径。", p=resource.source_ref)
+        code = "file-missing"
+    elif stat.st_size == 0:
+        message, code = tr("File '{p}' is empty.", "文件“{p}”为空。", p=resource.source_ref), "file-empty"
+    elif stat.st_size > max_bytes:
+        message = tr("File '{p}' is {mb:.1f} MiB, over the limit of {lim:.1f} MiB. Compress it or raise --max-file-size.",
+                     "文件“{p}”大小为 {mb:.1f} MiB，超过上限 {lim:.1f} MiB。请压缩文件或调高 --max-file-size。",
+                     p=resource.source_ref, mb=stat.st_size / 2**20, lim=max_bytes / 2**20)
+        code = "file-too-large"
+    elif resource.type == "quiz" and resource.source.suffix.lower() not in QUIZ_SUFFIXES:
+        message = tr("A quiz source must be GIFT (.gift, .txt) or Moodle XML (.xml), not '{p}'.",
+                     "测验来源必须是 GIFT（.gift、.txt）或 Moodle XML（.xml），而不是“{p}”。", p=resource.source_ref)
+        code = "wrong-kind"
+    elif resource.type in ("page", "label") and resource.source.suffix.lower() not in PAGE_SUFFIXES:
+        message = tr("A page source must be an HTML file (.html), not '{p}'.",
+                     "页面来源必须是 HTML 文件（.html），而不是“{p}”。", p=resource.source_ref)
+        code = "wrong-kind"
+    else:
+        return True
+    problems.add(resource.line_of("source"), code, message)
+    return False
 
 
 def _check_quiz(resource: Resource, problems: ProblemList) -> None:

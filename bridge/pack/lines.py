@@ -23,8 +23,15 @@ class LineIndex:
     """Maps TOML paths to 1-based line numbers."""
 
     def __init__(self, text: str):
+        # Scanned on the first look-up: lines are only needed when there is a problem,
+        # and loading a large library must not pay for them.
+        self._text: str | None = text
         self._lines: dict[tuple, int] = {}
-        self._scan(text)
+
+    def _ensure(self) -> None:
+        if self._text is not None:
+            text, self._text = self._text, None
+            self._scan(text)
 
     def _scan(self, text: str) -> None:
         counters: dict[tuple, int] = {}  # array-of-tables name path -> next index
@@ -85,6 +92,7 @@ class LineIndex:
 
     def line(self, *path: object) -> int | None:
         """The line of ``path`` or of its nearest recorded ancestor."""
+        self._ensure()
         p = tuple(path)
         while p:
             if p in self._lines:

@@ -10,8 +10,8 @@ from bridge.pack import schema
 from bridge.pack.levels import canonical_level
 from bridge.pack.lines import LineIndex
 from bridge.pack.model import (IDNUMBER_MAX, RESOURCE_TYPES, STATUSES, Certificate, Course, Pack,
-                               Resource, Section, idnumber_for)
-from bridge.pack.paths import resolve_inside
+                               Resource, Section, SourceSpot, idnumber_for)
+from bridge.pack.paths import PackPaths
 from bridge.pack.problems import ProblemList
 from bridge.pack.tomlfile import read_toml
 
@@ -33,6 +33,7 @@ class PackLoader:
         self.root = file.parent
         self.problems = ProblemList(file)
         self.lines = LineIndex("")
+        self.paths = PackPaths(self.root)
 
     def load(self) -> Pack | None:
         data, self.lines = read_toml(self.file, self.problems)
@@ -114,7 +115,7 @@ class PackLoader:
 
     def _sections(self, sections: Any, pack: Pack) -> list[Section]:
         result: list[Section] = []
-        seen: dict[str, int] = {}
+        seen: dict[str, Resource] = {}
         for si, table in enumerate(sections if isinstance(sections, list) else []):
             path = ("sections", si)
             if not schema.check_table(table, schema.SECTION, path, "[[sections]]", self.problems, self.lines):
@@ -129,9 +130,9 @@ class PackLoader:
                     self.problems.add(resource.line_of("id"), "duplicate-id",
                                       tr("Resource id '{id}' is already used on line {first}; ids must be unique in a pack.",
                                          "资源 id“{id}”已在第 {first} 行使用；同一资源包内 id 必须唯一。",
-                                         id=resource.id, first=seen[resource.id]))
+                                         id=resource.id, first=seen[resource.id].line_of("id")))
                     continue
-                seen[resource.id] = resource.line or 0
+                seen[resource.id] = resource
                 section.resources.append(resource)
             result.append(section)
         return result
@@ -140,7 +141,7 @@ class PackLoader:
         where = "[[sections.resources]]"
         if not schema.check_table(entry, schema.RESOURCE, path, where, self.problems, self.lines):
             return None
-        line = self.lines.line(*path)
+        spot = SourceSpot(self.lines, path)
         rid = entry.get("id")
         if not isinstance(rid, str):
             return None
@@ -148,7 +149,7 @@ class PackLoader:
             self._bad(path + ("id",), tr("Resource id '{v}' may hold only letters, digits, '.', '_' and '-'.",
                                          "资源 id“{v}”只能包含字母、数字、“.”、“_”、“-”。", v=rid))
         if pack.id and len(idnumber_for(pack.id, rid)) > IDNUMBER_MAX:
-            self.problems.add(line, "idnumber-too-long",
+            self.problems.add(spot.line("id"), "idnumber-too-long",
                               tr("The Moodle idnumber of '{id}' would exceed {n} characters; shorten the pack or resource id.",
                                  "资源“{id}”对应的 Moodle idnumber 会超过 {n} 个字符；请缩短资源包或资源的 id。",
                                  id=rid, n=IDNUMBER_MAX))
@@ -159,9 +160,8 @@ class PackLoader:
                             description=str(entry.get("description", "")), template=entry.get("template"),
                             vars=dict(entry.get("vars", {})) if isinstance(entry.get("vars"), dict) else {},
                             url=entry.get("url"), text=entry.get("text"), use=entry.get("use"),
-                            home_pack=pack.id, home_id=rid, line=line,
-                            source_ref=entry.get("source") if isinstance(entry.get("source"), str) else None,
-                            key_lines={k: self.lines.line(*path, k) for k in entry})
+                            home_pack=pack.id, home_id=rid, spot=spot, keys=frozenset(entry),
+                            source_ref=entry.get("source") if isinstance(entry.get("source"), str) else None)
         if resource.status not in STATUSES:
             self._bad(path + ("status",), tr("status must be 'ready' or 'planned'.", "status 必须是 ready 或 planned。"))
         if resource.use is not None:
@@ -173,15 +173,15 @@ class PackLoader:
                                                  keys=", ".join(extra)))
             return resource
         if "type" not in entry:
-            self.problems.add(line, "missing-field", tr("The resource '{id}' needs a type.", "资源“{id}”缺少 type。", id=rid))
+            self.problems.add(spot.line(), "missing-field", tr("The resource '{id}' needs a type.", "资源“{id}”缺少 type。", id=rid))
         elif resource.type not in RESOURCE_TYPES:
             self.problems.add(self.lines.line(*path, "type"), "unknown-type",
                               tr("Unknown resource type '{t}'; use one of {types}.", "未知的资源类型“{t}”；可用类型：{types}。",
                                  t=resource.type, types=", ".join(RESOURCE_TYPES)))
         if resource.type != "label" and not resource.title.strip():
-            self.problems.add(line, "missing-field", tr("The resource '{id}' needs a title.", "资源“{id}”缺少 title。", id=rid))
+            self.problems.add(spot.line(), "missing-field", tr("The resource '{id}' needs a title.", "资源“{id}”缺少 title。", id=rid))
         if "source" in entry:
-            resource.source, why = resolve_inside(self.root, str(entry["source"]))
+            resource.source, why = self.paths.resolve(str(entry["source"]))
             if why:
                 self.problems.add(resource.line_of("source"), "path-escapes", why)
         return resource

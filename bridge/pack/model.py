@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bridge.pack.lines import LineIndex
+
 RESOURCE_TYPES = ("file", "page", "url", "quiz", "label")
 #: Moodle module name for each resource type.
 MODNAME = {"file": "resource", "page": "page", "url": "url", "quiz": "quiz", "label": "label"}
@@ -20,6 +22,17 @@ def idnumber_prefix(pack_id: str) -> str:
 
 def idnumber_for(pack_id: str, resource_id: str) -> str:
     return idnumber_prefix(pack_id) + resource_id
+
+
+@dataclass(frozen=True)
+class SourceSpot:
+    """Where an entry stands in its file; the line is looked up only when asked."""
+
+    index: LineIndex
+    path: tuple
+
+    def line(self, key: str | None = None) -> int | None:
+        return self.index.line(*self.path, key) if key else self.index.line(*self.path)
 
 
 @dataclass(frozen=True)
@@ -93,11 +106,19 @@ class Resource:
     home_pack: str = ""  # pack id where the content is authored
     home_id: str = ""  # resource id in the home pack
     home_root: Path | None = None  # folder of the home pack (templates are searched there)
-    line: int | None = None
-    key_lines: dict[str, int] = field(default_factory=dict, repr=False)
+    keys: frozenset[str] = frozenset()  # the keys written in pack.toml for this entry
+    spot: SourceSpot | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def line(self) -> int | None:
+        """The line of this entry's ``[[sections.resources]]`` header."""
+        return self.spot.line() if self.spot else None
 
     def line_of(self, key: str) -> int | None:
-        return self.key_lines.get(key) or self.line
+        """The line of ``key`` in this entry, else of the entry."""
+        if self.spot is None:
+            return None
+        return (self.spot.line(key) if key in self.keys else None) or self.spot.line()
 
     @property
     def ready(self) -> bool:

@@ -30,11 +30,19 @@ def strict_environment(search_path: list[Path]) -> jinja2.Environment:
     )
 
 
-@lru_cache(maxsize=64)
 def page_environment(pack_root: Path) -> jinja2.Environment:
-    """Page templates: the pack's own ``templates/`` first, then ``templates/pages``."""
-    base = templates_dir()
-    return strict_environment([pack_root / "templates", base / "pages", base])
+    """Page templates: the pack's own ``templates/`` first, then ``templates/pages``.
+
+    Packs without templates of their own share one environment, so a library of many
+    packs compiles each project template once.
+    """
+    own = pack_root / "templates"
+    return _page_environment(own if own.is_dir() else None, templates_dir())
+
+
+@lru_cache(maxsize=64)
+def _page_environment(own: Path | None, base: Path) -> jinja2.Environment:
+    return strict_environment([*([own] if own else []), base / "pages", base])
 
 
 @lru_cache(maxsize=1)
