@@ -104,6 +104,18 @@ final class external_test extends \advanced_testcase {
     }
 
     /**
+     * Import a Moodle XML text into a quiz through the web-service function.
+     *
+     * @param int $cmid
+     * @param string $xml
+     * @return array
+     */
+    private function import(int $cmid, string $xml): array {
+        return $this->call(import_questions::class, ['cmid' => $cmid, 'filename' => 'q.xml',
+            'draftitemid' => $this->draft('q.xml', $xml)]);
+    }
+
+    /**
      * Modules of the course inside the test prefix, by idnumber.
      *
      * @param int $courseid
@@ -253,14 +265,13 @@ final class external_test extends \advanced_testcase {
         $this->setAdminUser();
         $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
         $quiz = $this->upsert($course->id, 'quiz', 'quiz');
-        $args = ['cmid' => $quiz['cmid'], 'filename' => 'q.xml'];
-        $first = $this->call(import_questions::class, $args + ['draftitemid' => $this->draft('q.xml', self::QUIZ_XML)]);
+        $first = $this->import($quiz['cmid'], self::QUIZ_XML);
         $this->assertSame(2, $first['questioncount']);
         $this->assertEquals(3.0, $first['sumgrades']);
         $this->assertSame(sha1(self::QUIZ_XML), $first['fingerprint']);
 
         $questions = $DB->count_records('question');
-        $second = $this->call(import_questions::class, $args + ['draftitemid' => $this->draft('q.xml', self::QUIZ_XML)]);
+        $second = $this->import($quiz['cmid'], self::QUIZ_XML);
         $this->assertSame(2, $second['questioncount']);
         $this->assertSame($questions, $DB->count_records('question'));
         $this->assertSame(2, $DB->count_records('quiz_slots', ['quizid' => $quiz['instance']]));
@@ -273,11 +284,9 @@ final class external_test extends \advanced_testcase {
         $this->setAdminUser();
         $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
         $quiz = $this->upsert($course->id, 'quiz', 'quiz');
-        $this->call(import_questions::class, ['cmid' => $quiz['cmid'], 'filename' => 'q.xml',
-            'draftitemid' => $this->draft('q.xml', self::QUIZ_XML)]);
+        $this->import($quiz['cmid'], self::QUIZ_XML);
         try {
-            $this->call(import_questions::class, ['cmid' => $quiz['cmid'], 'filename' => 'bad.xml',
-                'draftitemid' => $this->draft('bad.xml', 'not xml')]);
+            $this->import($quiz['cmid'], 'not xml');
             $this->fail('bad file accepted');
         } catch (\moodle_exception $e) {
             $this->assertSame('certbridge_importfailed', $e->errorcode);
@@ -302,8 +311,7 @@ final class external_test extends \advanced_testcase {
         $this->setAdminUser();
         $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
         $quiz = $this->upsert($course->id, 'quiz', 'quiz');
-        $this->call(import_questions::class, ['cmid' => $quiz['cmid'], 'filename' => 'q.xml',
-            'draftitemid' => $this->draft('q.xml', self::QUIZ_XML)]);
+        $this->import($quiz['cmid'], self::QUIZ_XML);
         $args = ['courseid' => $course->id, 'idnumber' => self::PREFIX . 'quiz', 'prefix' => self::PREFIX];
         $this->assertSame(['deleted' => true, 'cmid' => $quiz['cmid']], $this->call(delete_module::class, $args));
         $this->assertSame(['deleted' => false, 'cmid' => 0], $this->call(delete_module::class, $args));
