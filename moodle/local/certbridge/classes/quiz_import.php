@@ -158,9 +158,10 @@ class quiz_import {
                   JOIN {question_versions} qv ON qv.questionbankentryid = qr.questionbankentryid
                  WHERE s.quizid = :quizid AND qv.questionid $insql
               ORDER BY s.slot DESC", $params);
-        $structure = \mod_quiz\quiz_settings::create($quiz->id)->get_structure();
         foreach ($slots as $slot) {
-            $structure->remove_slot((int) $slot);
+            // A fresh structure per removal: one structure object loses track of its slots
+            // after removing the last one (PHP warnings in mod_quiz\structure).
+            \mod_quiz\quiz_settings::create($quiz->id)->get_structure()->remove_slot((int) $slot);
         }
         foreach (array_unique(array_merge($questionids, array_map('intval', $allversions))) as $questionid) {
             question_delete_question($questionid);

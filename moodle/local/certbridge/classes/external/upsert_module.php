@@ -163,11 +163,11 @@ class upsert_module extends external_api {
      * @return int cm id
      */
     private static function update(\stdClass $course, \stdClass $cm, array $params, int $filesdraft): int {
-        $modinfo = get_fast_modinfo($course);
-        if ($modinfo->get_cm($cm->id)->sectionnum != $params['section']) {
+        if (get_fast_modinfo($course)->get_cm($cm->id)->sectionnum != $params['section']) {
             self::place($course, (int) $cm->id, $params['section'], -1);
-            $cm = get_coursemodule_from_id('', $cm->id, 0, false, MUST_EXIST);
         }
+        // The full record, with the name update_moduleinfo() compares against.
+        $cm = get_coursemodule_from_id('', $cm->id, 0, false, MUST_EXIST);
         [$cm, $info] = moduleinfo_builder::for_update($course, $cm, $params, $filesdraft);
         update_moduleinfo($cm, $info, $course);
         return (int) $cm->id;
