@@ -13,7 +13,7 @@ from bridge.render.desired import desired_course
 from bridge.report import STATES, render, write_report
 from bridge.report.csv_report import COLUMNS
 from bridge.report.run import run_report, select_packs
-from bridge.library.table import clip, display_width
+from bridge.textwidth import clip, display_width
 
 XSS = "<script>alert(1)</script>"
 

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import click
 
-from bridge.library.table import clip, display_width
 from bridge.report.completion import HIDDEN, MISSING, OUTDATED, PLANNED, UNKNOWN
 from bridge.report.labels import labels
 from bridge.report.model import CompletionReport
+from bridge.textwidth import clip, display_width, pad
 
 _STATUS_COLOUR = {"meets": "green", "below": "red", "unknown": "yellow"}
 _FULLNAME_CELLS = 32
-
-
-def pad(text: str, cells: int, right: bool = False) -> str:
-    """``text`` padded with spaces to ``cells`` display cells, on the left when ``right``."""
-    gap = " " * max(0, cells - display_width(text))
-    return gap + text if right else text + gap
 
 
 def render_table(report: CompletionReport, *, lang: str, color: bool = False) -> str:

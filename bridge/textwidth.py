@@ -1,0 +1,31 @@
+"""Text width on a terminal: a CJK (wide or fullwidth) character takes two columns, a
+combining mark none, so tables of Chinese text still line up."""
+from __future__ import annotations
+
+import unicodedata
+
+
+def display_width(text: str) -> int:
+    """How many terminal columns ``text`` takes."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+               for ch in text)
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` columns, with an ellipsis when cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` columns, on the left when ``right``."""
+    gap = " " * max(0, width - display_width(text))
+    return gap + text if right else text + gap
