@@ -28,6 +28,7 @@ from bridge.library.labels import names
 from bridge.library.table import human_size
 from bridge.pack.levels import ENGLISH
 from bridge.pack.model import Requirement, Standard
+from bridge.pack.standard import Area, group_requirements
 from bridge.render.templates import report_environment
 
 MARKER = ".certbridge-library"  # marks a folder this command owns and may clear
@@ -52,30 +53,16 @@ class RequirementRow:
 
 
 @dataclass
-class TaskRows:
-    code: str
-    name: str
-    rows: list[RequirementRow] = field(default_factory=list)
-
-
-@dataclass
-class AreaRows:
-    code: str
-    name: str
-    tasks: list[TaskRows] = field(default_factory=list)
-
-
-@dataclass
 class LevelView:
     """One certificate level: its requirement tree with the resources serving each."""
 
     standard: Standard
     level: str
-    areas: list[AreaRows] = field(default_factory=list)
+    areas: list[Area[RequirementRow]] = field(default_factory=list)
 
     @property
     def rows(self) -> list[RequirementRow]:
-        return [row for area in self.areas for task in area.tasks for row in task.rows]
+        return [row for area in self.areas for task in area.tasks for row in task.requirements]
 
     @property
     def gaps(self) -> list[RequirementRow]:
@@ -109,16 +96,10 @@ def level_views(index: LibraryIndex) -> list[LevelView]:
     views = []
     for standard in index.standards():
         for level, requirements in standard.levels.items():
-            view = LevelView(standard, level)
-            for req in requirements:
-                if not view.areas or view.areas[-1].code != req.area_code:
-                    view.areas.append(AreaRows(req.area_code, req.area))
-                area = view.areas[-1]
-                if not area.tasks or area.tasks[-1].code != req.task_code:
-                    area.tasks.append(TaskRows(req.task_code, req.task))
-                found = serving.get((standard.id, level, req.code), {})
-                area.tasks[-1].rows.append(RequirementRow(req, list(found.values())))
-            views.append(view)
+            def row(req: Requirement) -> RequirementRow:
+                return RequirementRow(req, list(serving.get((standard.id, level, req.code), {}).values()))
+
+            views.append(LevelView(standard, level, group_requirements(requirements, row)))
     return views
 
 

@@ -1,8 +1,12 @@
-"""Certificate standards: loading the requirement tables and finding a standard by id."""
+"""Certificate standards: loading the requirement tables, grouping them as the standard
+does (工作领域 → 工作任务 → 职业技能要求), and finding a standard by id."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from bridge.i18n import tr
 from bridge.pack import schema
@@ -71,6 +75,50 @@ def _load_areas(areas, path, reqs: list[Requirement], problems: ProblemList, lin
                 reqs.append(Requirement(code=code, text=str(req.get("text", "")),
                                         area_code=str(area.get("code", "")), area=str(area.get("name", "")),
                                         task_code=str(task.get("code", "")), task=str(task.get("name", ""))))
+
+
+R = TypeVar("R")
+
+
+@dataclass
+class Task(Generic[R]):
+    """One 工作任务 and a row per requirement."""
+
+    code: str
+    name: str
+    requirements: list[R] = field(default_factory=list)
+
+
+@dataclass
+class Area(Generic[R]):
+    """One 工作领域 and its tasks."""
+
+    code: str
+    name: str
+    tasks: list[Task[R]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """How many requirements (table rows) the area spans."""
+        return sum(len(t.requirements) for t in self.tasks)
+
+
+def group_requirements(requirements: Iterable[Requirement],
+                       row: Callable[[Requirement], R] = lambda req: req) -> list[Area[R]]:
+    """``requirements`` grouped into areas and tasks by code, in first-seen order, each
+    requirement turned into ``row(requirement)``."""
+    areas: dict[str, Area[R]] = {}
+    tasks: dict[tuple[str, str], Task[R]] = {}
+    for req in requirements:
+        area = areas.get(req.area_code)
+        if area is None:
+            area = areas[req.area_code] = Area(req.area_code, req.area)
+        task = tasks.get((req.area_code, req.task_code))
+        if task is None:
+            task = tasks[req.area_code, req.task_code] = Task(req.task_code, req.task)
+            area.tasks.append(task)
+        task.requirements.append(row(req))
+    return list(areas.values())
 
 
 def find_standard(ref: str, pack_root: Path, search_dirs: list[Path]) -> Path | None:

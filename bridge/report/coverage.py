@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bridge.pack.model import Pack, Requirement
+from bridge.pack.standard import Area, group_requirements
 from bridge.report.completion import ONLINE, CourseCompletion, ResourceStatus
 
 
@@ -23,29 +24,6 @@ class RequirementCoverage:
 
 
 @dataclass
-class TaskCoverage:
-    """One 工作任务 and its requirements."""
-
-    code: str
-    name: str
-    requirements: list[RequirementCoverage] = field(default_factory=list)
-
-
-@dataclass
-class AreaCoverage:
-    """One 工作领域 and its tasks."""
-
-    code: str
-    name: str
-    tasks: list[TaskCoverage] = field(default_factory=list)
-
-    @property
-    def size(self) -> int:
-        """How many requirements (table rows) the area spans."""
-        return sum(len(t.requirements) for t in self.tasks)
-
-
-@dataclass
 class PackCoverage:
     """The skill-coverage matrix of one pack's course on one site (complete once built)."""
 
@@ -57,7 +35,7 @@ class PackCoverage:
     level: str
     standard_id: str
     known: bool = True  # False when the course could not be read: coverage then says nothing
-    areas: list[AreaCoverage] = field(default_factory=list)
+    areas: list[Area[RequirementCoverage]] = field(default_factory=list)
 
     @cached_property
     def requirements(self) -> list[RequirementCoverage]:
@@ -85,19 +63,8 @@ def pack_coverage(pack: Pack, completion: CourseCompletion) -> PackCoverage | No
     for resource in completion.resources:
         for code in resource.skills:
             serving.setdefault(code, []).append(resource)
-    coverage = PackCoverage(site=completion.site, pack_id=pack.id, pack_title=pack.title,
-                            shortname=completion.shortname, certificate=cert.name, level=cert.level,
-                            standard_id=cert.standard.id, known=completion.known)
-    areas: dict[str, AreaCoverage] = {}
-    tasks: dict[str, TaskCoverage] = {}
-    for req in cert.standard.requirements(cert.level):
-        area = areas.get(req.area_code)
-        if area is None:
-            area = areas[req.area_code] = AreaCoverage(req.area_code, req.area)
-            coverage.areas.append(area)
-        task = tasks.get(req.task_code)
-        if task is None:
-            task = tasks[req.task_code] = TaskCoverage(req.task_code, req.task)
-            area.tasks.append(task)
-        task.requirements.append(RequirementCoverage(req, serving.get(req.code, [])))
-    return coverage
+    areas = group_requirements(cert.standard.requirements(cert.level),
+                               lambda req: RequirementCoverage(req, serving.get(req.code, [])))
+    return PackCoverage(site=completion.site, pack_id=pack.id, pack_title=pack.title, shortname=completion.shortname,
+                        certificate=cert.name, level=cert.level, standard_id=cert.standard.id, known=completion.known,
+                        areas=areas)
