@@ -27,7 +27,7 @@ from bridge.sync.executor import ActionResult, CourseJob, Executor
 from bridge.sync.lock import SiteLock, lock_path
 from bridge.sync.progress import Reporter, course_line, group_failures
 from bridge.sync.snapshot import CourseSnapshot, read_course
-from bridge.sync.state import FigureRow, ModuleRow, StateStore
+from bridge.sync.state import ModuleRow, StateStore
 
 PLAN_FORMAT_VERSION = 1
 
@@ -310,9 +310,9 @@ def _record_figures(plan: SitePlan, written: set[str], site: Site, store: StateS
     """Completion figures after the sync: courses written to are read once more; the
     others' snapshot is still true."""
     from bridge.report.completion import course_completion
+    from bridge.report.history import record_figures
 
     now = time.time()
-    rows, out = [], {}
 
     def fresh(work: CourseWork) -> CourseSnapshot:
         if work.desired.shortname not in written:
@@ -322,20 +322,12 @@ def _record_figures(plan: SitePlan, written: set[str], site: Site, store: StateS
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         snapshots = list(pool.map(fresh, plan.courses))
-    for work, snapshot in zip(plan.courses, snapshots):
-        if snapshot.error is not None:
-            continue
-        completion = course_completion(work.desired, snapshot, site=site.name, pack_title=work.pack.title,
-                                       site_url=site.url)
-        ratio = completion.ratio or 0.0
-        rows.append(FigureRow(now, "sync", work.desired.shortname, work.desired.pack_id, completion.planned,
-                              completion.online, ratio, work.desired.target))
-        out[work.desired.shortname] = {"planned": completion.planned, "online": completion.online,
-                                       "ratio": round(ratio, 4), "target": work.desired.target,
-                                       "meets_target": completion.meets_target}
-    if rows:
-        store.record_figures(rows)
-    return out
+    completions = [course_completion(work.desired, snapshot, site=site.name, pack_title=work.pack.title,
+                                     site_url=site.url)
+                   for work, snapshot in zip(plan.courses, snapshots) if snapshot.error is None]
+    record_figures(store, completions, now, source="sync")
+    return {c.shortname: {"planned": c.planned, "online": c.online, "ratio": round(c.ratio, 4), "target": c.target,
+                          "meets_target": c.meets_target} for c in completions}
 
 
 @contextmanager
