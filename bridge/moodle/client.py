@@ -8,12 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import requests
-
 from bridge.moodle import upload
 from bridge.moodle.compat import GET_INFO, check_plugin
 from bridge.moodle.errors import PLUGIN_PREFIX, WarningsError
-from bridge.moodle.requester import RateLimit, Requester, Timeout
+from bridge.moodle.requester import Requester
 from bridge.moodle.types import (
     CallStats,
     ImportResult,
@@ -35,22 +33,10 @@ class MoodleClient:
     ``rate_limit`` is requests per second, or a callable run before each request.
     """
 
-    def __init__(
-        self,
-        url: str,
-        token: str,
-        *,
-        timeout: Timeout = (5.0, 120.0),
-        verify: bool | str = True,
-        retries: int = 3,
-        backoff: float = 0.5,
-        rate_limit: RateLimit = None,
-        user_agent: str | None = None,
-        session: requests.Session | None = None,
-    ):
-        self.requester = Requester(url, token, timeout=timeout, verify=verify, retries=retries,
-                                   backoff=backoff, rate_limit=rate_limit, user_agent=user_agent,
-                                   session=session)
+    def __init__(self, url: str, token: str, **options: Any):
+        """``options`` are ``Requester``'s: ``timeout``, ``verify``, ``retries``, ``backoff``,
+        ``rate_limit``, ``user_agent``, ``session``."""
+        self.requester = Requester(url, token, **options)
         self._plugin: PluginInfo | None = None
 
     def __repr__(self) -> str:
