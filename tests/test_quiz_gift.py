@@ -6,27 +6,17 @@ XPath expressions (relative to the <question>) with the expected text(s). Each
 comment lines (``-`` for a problem without a line).
 """
 import json
-import re
-from pathlib import Path
 
 import pytest
+from fixtures.quiz_corpus import CORPUS, expected_problems
 from lxml import etree
 
 from bridge.i18n import set_lang
 from bridge.quiz import QuizError, check_quiz_file, load_questions, summarize, to_moodle_xml
 from bridge.quiz.moodlexml_structure import structure_problems
 
-CORPUS = Path(__file__).parent / "quiz_corpus"
 GOOD = sorted((CORPUS / "gift").glob("*.gift"))
 BAD = sorted((CORPUS / "gift_bad").glob("*.gift"))
-_EXPECT = re.compile(r"expect: (\S+) (\d+|-)")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 def _values(question: etree._Element, path: str):
@@ -47,11 +37,6 @@ def test_gift_corpus_converts_to_expected_xml(source):
         for path, value in expect["elements"].items():
             wanted = value if isinstance(value, (list, int, float)) else [value]
             assert _values(question, path) == wanted, f"question {index + 1}: {path}"
-
-
-def expected_problems(path: Path) -> list[tuple[str, int | None]]:
-    text = path.read_bytes().decode("utf-8", "replace")
-    return [(code, None if line == "-" else int(line)) for code, line in _EXPECT.findall(text)]
 
 
 @pytest.mark.parametrize("source", BAD, ids=[p.stem for p in BAD])

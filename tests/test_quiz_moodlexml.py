@@ -1,33 +1,22 @@
 """Moodle XML: the safe reader (hostile files refused), the writer's structure and the
 malformed files of tests/quiz_corpus/xml_bad with their expected problems."""
-import re
 import time
-from pathlib import Path
 
 import pytest
+from fixtures.quiz_corpus import CORPUS, expected_problems
 from lxml import etree
 
-from bridge.i18n import set_lang
 from bridge.quiz import check_quiz_file, load_questions, summarize, to_moodle_xml
 from bridge.quiz import model as m
 from bridge.quiz.moodlexml_structure import structure_problems
 
-CORPUS = Path(__file__).parent / "quiz_corpus"
 BAD = sorted((CORPUS / "xml_bad").glob("*.xml"))
 EXPORT = CORPUS / "xml" / "moodle_export.xml"
-_EXPECT = re.compile(r"expect: (\S+) (\d+|-)")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_lang("en")
-    yield
-    set_lang(None)
 
 
 @pytest.mark.parametrize("source", BAD, ids=[p.stem for p in BAD])
 def test_malformed_xml_gives_expected_problems(source):
-    expected = [(c, None if n == "-" else int(n)) for c, n in _EXPECT.findall(source.read_text("utf-8"))]
+    expected = expected_problems(source)
     bank, problems = check_quiz_file(source)
     assert bank is None
     assert sorted((p.code, p.line) for p in problems) == sorted(expected)
