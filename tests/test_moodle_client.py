@@ -99,8 +99,8 @@ def test_incompatible_plugin_is_refused_with_advice(change, fragment):
     with responses.RequestsMock() as rsps:
         reply(rsps, "local_certbridge_get_info", {**INFO, **change})
         with pytest.raises(errors.PluginIncompatible) as info:
-            client.get_modules(7, "certbridge:p:")
-        assert len(rsps.calls) == 1  # nothing else was attempted
+            client.ensure_sections(7, [(1, "x")])
+        assert len(rsps.calls) == 1  # no write was attempted
     err = info.value
     assert fragment in err.message and err.hint and err.exit_code == ExitCode.SITE_ERROR
 
@@ -116,6 +116,45 @@ def test_incompatible_plugin_message_in_chinese():
     finally:
         set_lang(None)
     assert "需要" in info.value.message and "升级插件" in info.value.hint
+
+
+def test_first_read_checks_the_versions_it_carries_without_get_info():
+    client = make_client()
+    with responses.RequestsMock() as rsps:
+        reply(rsps, "local_certbridge_get_modules", {"courseid": 7, "api_version": 1,
+                                                     "plugin_version": 2026112800, "modules": [MODULE]})
+        (module,) = client.get_modules(7, "certbridge:p:")
+        assert [sent(rsps, i)["wsfunction"] for i in range(len(rsps.calls))] == ["local_certbridge_get_modules"]
+    assert module.idnumber == "certbridge:p:r1"
+
+
+def test_first_read_refuses_an_incompatible_plugin_from_its_reply():
+    client = make_client()
+    with responses.RequestsMock() as rsps:
+        reply(rsps, "local_certbridge_get_modules", {"courseid": 7, "api_version": 2,
+                                                     "plugin_version": 2026112800, "modules": []})
+        with pytest.raises(errors.PluginIncompatible):
+            client.get_modules(7, "certbridge:p:")
+        assert len(rsps.calls) == 1
+
+
+def test_first_read_from_an_older_plugin_asks_get_info():
+    client = make_client()
+    with responses.RequestsMock() as rsps:
+        reply(rsps, "local_certbridge_get_modules", {"courseid": 7, "modules": []})
+        reply(rsps, "local_certbridge_get_info", {**INFO, "plugin_version": MIN_PLUGIN_VERSION - 1})
+        with pytest.raises(errors.PluginIncompatible):
+            client.get_modules(7, "certbridge:p:")
+
+
+@pytest.mark.parametrize("name", ["46", "48"])
+def test_first_read_on_a_site_without_the_plugin_says_so(name):
+    client = make_client()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        contract.register(rsps, name, site=SITE)
+        with pytest.raises(errors.PluginMissing):
+            client.get_modules(7, "certbridge:p:")
+        assert sent(rsps)["wsfunction"] == "local_certbridge_get_info"
 
 
 @pytest.mark.parametrize("name", ["46", "DEBUG_03", "48"])

@@ -42,7 +42,7 @@ def test_first_sync_creates_everything_and_second_run_writes_nothing(world):
     assert second.exit_code == 0, second.output
     assert writes(sb) == []
     reads = [c.wsfunction for c in sb.admin.calls()]
-    assert reads == ["local_certbridge_get_info", "local_certbridge_get_modules"]
+    assert reads == ["local_certbridge_get_modules"]  # one read per course, nothing else
     assert plan_json(world)["summary"] | {} == {"create": 0, "update": 0, "hide": 0, "delete": 0, "unchanged": 6,
                                                "drift": 0, "create_course": 0, "errors": 0}
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from bridge.moodle import upload
 from bridge.moodle.compat import GET_INFO, check_plugin
-from bridge.moodle.errors import PLUGIN_PREFIX, WarningsError
+from bridge.moodle.errors import PLUGIN_PREFIX, MoodleError, WarningsError
 from bridge.moodle.requester import Requester
 from bridge.moodle.types import (
     CallStats,
@@ -216,8 +216,28 @@ class MoodleClient:
         """The course's modules whose idnumber starts with ``prefix`` (``local_certbridge_get_modules``)."""
         if not prefix:
             raise ValueError("prefix must not be empty")
-        result = self._plugin_call("get_modules", {"courseid": courseid, "prefix": prefix}, write=False)
+        if self._plugin is not None:
+            result = self._plugin_call("get_modules", {"courseid": courseid, "prefix": prefix}, write=False)
+        else:
+            result = self._first_plugin_read("get_modules", {"courseid": courseid, "prefix": prefix})
         return [RemoteModule.from_json(m) for m in result["modules"]]
+
+    def _first_plugin_read(self, function: str, params: dict[str, Any]) -> dict:
+        """A plugin read before ``get_info`` was asked: the reply carries the plugin's
+        versions, so a read-only run needs no extra call. On an error, or from a plugin
+        too old to send them, ``get_info`` says what is wrong (missing, incompatible)."""
+        try:
+            result = self.requester.call(PLUGIN_PREFIX + function, params, write=False, allow_warnings=True)
+        except MoodleError:
+            self.require_plugin()  # raises PluginMissing / PluginIncompatible when that is the cause
+            raise
+        if "api_version" not in result or "plugin_version" not in result:
+            self.require_plugin()
+        else:
+            check_plugin(PluginInfo(component="local_certbridge", plugin_version=int(result["plugin_version"]),
+                                    plugin_release="", api_version=int(result["api_version"]),
+                                    moodle_version=0, moodle_release=""))
+        return result
 
     def delete_module(self, courseid: int, idnumber: str, prefix: str) -> bool:
         """Delete the module with this idnumber; ``False`` if none (``local_certbridge_delete_module``)."""

@@ -139,7 +139,8 @@ def build_plan(config: Config, site: Site, options: RunOptions, store: StateStor
             result.invalid.append({"pack": pack.id, "problems": [{"message": err.message}]})
             reporter.message(f"{pack.id}: {err.message}", level="error")
     result.timings["desired"] = time.perf_counter() - started - result.timings["load_packs"]
-    client.require_plugin()  # one check, one clear message, before anything per course
+    # No separate plugin check: each get_modules reply carries the plugin's API version
+    # (checked by the client), and writes check get_info first. A no-op run is one read per course.
     workers = options.workers or site.workers
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         snapshots = list(pool.map(lambda item: _read(client, store, item[1], writing=writing), desired))
@@ -228,6 +229,8 @@ def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporte
 def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, client: MoodleClient,
            reporter: Reporter, run_id: str) -> dict:
     jobs = [CourseJob(w.desired, w.plan) for w in plan.courses if w.plan.writes]
+    if jobs:
+        client.require_plugin()  # before any write: one clear message, and the site's upload limit
     reporter.start(site.name, sum(len(j.plan.writes) for j in jobs))
 
     def on_course(job: CourseJob) -> None:

@@ -186,7 +186,8 @@ def get_modules(call: Call, p: dict[str, Any]) -> dict[str, Any]:
             "stealth": int(bool(m["visible"]) and not m["visibleoncoursepage"]), "deletioninprogress": 0,
             "timemodified": m["timemodified"], "fingerprint": m["fingerprint"]})
     modules.sort(key=lambda m: (m["section"], m["position"]))
-    return {"courseid": course["id"], "modules": modules}
+    return {"courseid": course["id"], "api_version": API_VERSION, "plugin_version": int(PLUGIN_VERSION),
+            "modules": modules}
 
 
 @wsfunction("local_certbridge_delete_module", {"courseid": INT(), "idnumber": RAW(), "prefix": RAW()},

@@ -89,7 +89,13 @@ class get_modules extends external_api {
             ];
         }
         usort($modules, fn($a, $b) => [$a['section'], $a['position']] <=> [$b['section'], $b['position']]);
-        return ['courseid' => (int) $course->id, 'modules' => $modules];
+        // The API and plugin versions ride along so that a read-only run needs no get_info call.
+        return [
+            'courseid' => (int) $course->id,
+            'api_version' => get_info::API_VERSION,
+            'plugin_version' => (int) get_config('local_certbridge', 'version'),
+            'modules' => $modules,
+        ];
     }
 
     /**
@@ -100,6 +106,8 @@ class get_modules extends external_api {
     public static function execute_returns(): external_single_structure {
         return new external_single_structure([
             'courseid' => new external_value(PARAM_INT, 'course id'),
+            'api_version' => new external_value(PARAM_INT, 'web-service API version, as get_info'),
+            'plugin_version' => new external_value(PARAM_INT, 'plugin version, as get_info'),
             'modules' => new external_multiple_structure(new external_single_structure([
                 'idnumber' => new external_value(PARAM_RAW, 'module idnumber'),
                 'cmid' => new external_value(PARAM_INT, 'course module id'),
