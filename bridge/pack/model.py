@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bridge.pack.lines import LineIndex
 
@@ -24,8 +24,7 @@ def idnumber_for(pack_id: str, resource_id: str) -> str:
     return idnumber_prefix(pack_id) + resource_id
 
 
-@dataclass(frozen=True)
-class SourceSpot:
+class SourceSpot(NamedTuple):
     """Where an entry stands in its file; the line is looked up only when asked."""
 
     index: LineIndex
@@ -83,7 +82,7 @@ class Course:
     summary: str = ""
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a library holds tens of thousands of these
 class Resource:
     """One planned resource, resolved: a ``use`` reference already points at its source."""
 
