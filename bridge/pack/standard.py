@@ -12,10 +12,13 @@ from bridge.i18n import tr
 from bridge.pack import schema
 from bridge.pack.levels import canonical_level
 from bridge.pack.model import Requirement, Standard
+from bridge.pack.paths import resolve_inside
 from bridge.pack.problems import Problem, ProblemList
 from bridge.pack.tomlfile import read_toml
 
 _CODE = re.compile(r"^\d+(\.\d+){0,3}$")
+#: A standard id names a file in a standards folder: no path parts.
+_STANDARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: Standards bundled with the package, used when the library has no file of that id.
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "data" / "standards"
 
@@ -123,10 +126,13 @@ def group_requirements(requirements: Iterable[Requirement],
 
 def find_standard(ref: str, pack_root: Path, search_dirs: list[Path]) -> Path | None:
     """Resolve a pack's ``standard`` value: a ``.toml`` path inside the pack, or an id
-    looked up in each search dir (``<dir>/<id>.toml``) and then the bundled standards."""
+    looked up in each search dir (``<dir>/<id>.toml``) and then the bundled standards.
+    A path leaving the pack, or an id with path parts, finds nothing."""
     if ref.endswith(".toml"):
-        candidate = pack_root / ref
-        return candidate if candidate.is_file() else None
+        candidate, _ = resolve_inside(pack_root, ref)
+        return candidate if candidate is not None and candidate.is_file() else None
+    if not _STANDARD_ID.match(ref):
+        return None
     for directory in [*search_dirs, BUNDLED_DIR]:
         candidate = directory / f"{ref}.toml"
         if candidate.is_file():

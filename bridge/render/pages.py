@@ -8,7 +8,7 @@ import jinja2
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
 from bridge.pack.model import Pack, Resource
-from bridge.render.templates import page_environment
+from bridge.render.templates import TemplateOutsidePack, page_environment
 
 
 class RenderError(BridgeError):
@@ -43,6 +43,10 @@ def render_page(pack: Pack, resource: Resource, home_root: Path | None = None) -
     env = page_environment(home_root or pack.root)
     try:
         template = env.get_template(resource.template)
+    except TemplateOutsidePack:
+        raise RenderError(tr("Template '{t}' points outside the pack folder; keep templates inside the pack.",
+                             "模板“{t}”指向资源包目录之外；模板必须放在资源包内。", t=resource.template),
+                          code="path-escapes") from None
     except jinja2.TemplateNotFound:
         raise RenderError(tr("Template '{t}' not found in {dirs}. Check the name or add the file.",
                              "找不到模板“{t}”（查找位置：{dirs}）。请检查名称或添加模板文件。",
