@@ -16,9 +16,11 @@ import mimetypes
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from bridge import __version__
 from bridge.errors import BridgeError, ExitCode
@@ -115,13 +117,23 @@ class SiteLinks:
 
     @staticmethod
     def slug(value: str) -> str:
-        return _UNSAFE.sub("_", value) or "_"
+        """``value`` as one file name: valid pack and resource ids stay as they are; an
+        invalid one (the catalogue is built from broken packs too) cannot name a folder
+        above it (``..``) or a path (``/``)."""
+        value = _UNSAFE.sub("_", value)
+        return "_" + value[1:] if value.startswith(".") else value or "_"
 
     def resource(self, entry: LibraryResource) -> str:
-        return f"{self.root}resources/{entry.pack.id}/{entry.resource.id}.html"
+        return f"{self.root}resources/{self.slug(entry.pack.id)}/{self.slug(entry.resource.id)}.html"
 
     def pack(self, pack_id: str) -> str:
-        return f"{self.root}packs/{pack_id}.html"
+        return f"{self.root}packs/{self.slug(pack_id)}.html"
+
+    @staticmethod
+    def external(url: str | None) -> str | None:
+        """``url`` when it is a web address (http, https); anything else (``javascript:``,
+        ``data:``) is shown as text, never linked."""
+        return url if url and urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
 
     def level(self, standard_id: str, level: str) -> str:
         return f"{self.root}levels/{self.slug(standard_id)}/{ENGLISH.get(level, self.slug(level))}.html"
@@ -168,7 +180,7 @@ def file_info(entry: LibraryResource) -> dict[str, str] | None:
 
 
 def prepare_out(out: Path) -> None:
-    """Make ``out`` ready: create it, or clear what an earlier build wrote. A non-empty
+    """Make ``out`` ready: create it, or accept what an earlier build wrote. A non-empty
     folder that this command did not create is refused rather than overwritten."""
     if out.exists() and not out.is_dir():
         raise BridgeError(tr("{out} is a file; give a folder for the catalogue.", "{out} 是文件；请给出用于存放目录站点的文件夹。",
@@ -178,22 +190,43 @@ def prepare_out(out: Path) -> None:
                              "{out} 不是空目录，且不是由 certbridge library site 生成的；请选择一个空目录。", out=out),
                           exit_code=ExitCode.INVALID_INPUT)
     out.mkdir(parents=True, exist_ok=True)
-    for name in _GENERATED:
-        path = out / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
     (out / MARKER).write_text("certbridge library site\n", encoding="utf-8")
 
 
+def _replace_generated(staging: Path, out: Path) -> None:
+    """Put the freshly built entries in place of the old ones (a rename each)."""
+    for name in _GENERATED:
+        path = out / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+        if (staging / name).exists():
+            os.replace(staging / name, path)
+
+
 def build_site(index: LibraryIndex, out: Path, moodle_links: dict[str, str] | None = None) -> SiteSummary:
-    """Write the catalogue of ``index`` into ``out``; ``moodle_links`` maps idnumber → activity URL."""
+    """Write the catalogue of ``index`` into ``out``; ``moodle_links`` maps idnumber → activity URL.
+
+    The pages are built in a hidden folder inside ``out`` and moved into place at the
+    end: a build that fails leaves the previous catalogue as it was.
+    """
+    prepare_out(out)
+    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
+    try:
+        summary = _build(index, staging, moodle_links)
+        _replace_generated(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    summary.out = out
+    return summary
+
+
+def _build(index: LibraryIndex, out: Path, moodle_links: dict[str, str] | None) -> SiteSummary:
     env = report_environment()
     top = SiteLinks("", moodle_links)
     by_depth = {depth: SiteLinks("../" * depth, moodle_links) for depth in range(3)}
     common = {"N": names(), "version": __version__}
-    prepare_out(out)
     css, _, _ = env.loader.get_source(env, "library/style.css")
     (out / "style.css").write_text(css, encoding="utf-8")
     pages = 0
@@ -223,7 +256,7 @@ def build_site(index: LibraryIndex, out: Path, moodle_links: dict[str, str] | No
     resource_tpl = env.get_template("library/resource.html")
     reader, reader_error = quiz_reader()
     for pack in packs:
-        (out / "resources" / pack.id).mkdir(parents=True, exist_ok=True)
+        (out / "resources" / top.slug(pack.id)).mkdir(parents=True, exist_ok=True)
     for entry in index.resources:
         quiz, quiz_error = None, None
         if entry.type == "quiz":
