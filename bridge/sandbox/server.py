@@ -224,8 +224,15 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _read_body(self) -> bytes:
+    def _content_length(self) -> int:
+        # A negative length would make rfile.read() read until the client closes.
         length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            raise ValueError("bad Content-Length")
+        return length
+
+    def _read_body(self) -> bytes:
+        length = self._content_length()
         if length > MAX_FORM_BYTES:
             raise ValueError("request too large")
         return self.rfile.read(length) if length else b""
@@ -293,7 +300,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _upload(self) -> None:
         site = self.server.site
-        length = int(self.headers.get("Content-Length") or 0)
+        length = self._content_length()
         content_type = self.headers.get("Content-Type", "")
         try:
             if content_type.lower().startswith("multipart/"):
