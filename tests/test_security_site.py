@@ -3,6 +3,7 @@ reports them): what a broken pack holds must not become a script link or a file 
 elsewhere, and a build that fails leaves the previous catalogue as it was."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import lxml.html
@@ -93,3 +94,22 @@ def test_a_failed_build_leaves_the_previous_catalogue_untouched(tmp_path, monkey
     assert after == before
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "index.html", "levels", "packs", "resources",
                                                           "style.css"])
+
+
+def test_a_report_that_cannot_be_written_leaves_no_temp_file_and_the_old_report(tmp_path, monkeypatch):
+    from bridge.report import write_report
+
+    out = tmp_path / "reports" / "report.html"
+    write_report("<p>old</p>", "html", out)
+    with pytest.raises(UnicodeEncodeError):
+        write_report("<p>\udcff</p>", "html", out)  # a lone surrogate cannot be UTF-8
+
+    def disk_full(source, target):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", disk_full)  # Path.replace calls os.replace
+        with pytest.raises(OSError):
+            write_report("<p>new</p>", "html", out)
+    assert [p.name for p in out.parent.iterdir()] == ["report.html"]
+    assert out.read_text("utf-8") == "<p>old</p>"

@@ -1,6 +1,8 @@
 """One entry point for every format, and writing a report to a file."""
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from bridge.report.csv_report import ENCODING as CSV_ENCODING
@@ -33,11 +35,17 @@ def _render(report: CompletionReport, fmt: str, *, lang: str, color: bool) -> st
 
 
 def write_report(text: str, fmt: str, path: Path) -> None:
-    """Write atomically (temp file, then rename); CSV gets the BOM Excel needs."""
+    """Write atomically (temp file, then rename); CSV gets the BOM Excel needs. On any
+    error the temp file is removed and an earlier report at ``path`` stays as it was."""
+    # Encoded first: text that cannot be written fails before any file is made. The
+    # CSV's CRLF stays as written; other formats use \n everywhere.
+    data = text.encode(CSV_ENCODING if fmt == "csv" else "utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    encoding = CSV_ENCODING if fmt == "csv" else "utf-8"
-    # newline="" keeps the CSV's CRLF as written; other formats use \n everywhere.
-    with tmp.open("w", encoding=encoding, newline="") as fh:
-        fh.write(text)
-    tmp.replace(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")  # two writers never share it
+    try:
+        with tmp.open("xb") as fh:
+            fh.write(data)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
