@@ -146,7 +146,9 @@ class Requester:
         else:
             self._limit = MinInterval(float(rate_limit))
         self.session = session or requests.Session()
-        self.session.verify = verify
+        # Passed on every request too: requests lets REQUESTS_CA_BUNDLE override a
+        # session's verify, which would drop a configured ca_bundle.
+        self.verify = self.session.verify = verify
         self.session.headers["User-Agent"] = user_agent or f"certbridge/{__version__} (+python-requests/{requests.__version__})"
         self.session.headers["Accept"] = "application/json"
 
@@ -187,7 +189,7 @@ class Requester:
                   [name for name, _ in fields[3:]])
         self.stats.count(function, write=write)
         response = self.send(function, write=write, send=lambda: self.session.post(
-            self.rest_url, data=fields, timeout=self.timeout, allow_redirects=False))
+            self.rest_url, data=fields, timeout=self.timeout, verify=self.verify, allow_redirects=False))
         body = self.decode(function, response)
         if isinstance(body, dict) and body.get("warnings"):
             warnings = [MoodleWarning.from_json(w) for w in body["warnings"] if isinstance(w, dict)]

@@ -91,7 +91,7 @@ def upload_files(requester: Requester, files: Sequence[FileSpec], *, itemid: int
         with multipart(requester.token(), pairs, itemid=itemid) as encoder:
             return requester.session.post(
                 requester.upload_url, data=encoder, headers={"Content-Type": encoder.content_type},
-                timeout=requester.timeout, allow_redirects=False)
+                timeout=requester.timeout, verify=requester.verify, allow_redirects=False)
 
     response = requester.send(FUNCTION, write=True, send=send)
     try:
