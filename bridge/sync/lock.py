@@ -109,7 +109,7 @@ class SiteLock:
                 return info
             holder = read_lock(self.path)
             if holder is not None and is_stale(holder):
-                if self._remove_if(holder.id):
+                if self._remove_if(holder):
                     self.notify(tr("Took over a stale lock: {what}.", "已接管失效的锁：{what}。", what=holder.describe()))
                 continue
             if time.monotonic() >= deadline:
@@ -134,13 +134,15 @@ class SiteLock:
             os.fsync(fh.fileno())
         return info
 
-    def _remove_if(self, lock_id: str) -> bool:
-        """Remove the lock file only if it still holds ``lock_id`` (a guard file serialises
-        the check and the removal between processes)."""
+    def _remove_if(self, expected: LockInfo) -> bool:
+        """Remove the lock file only if it still is ``expected`` (a guard file serialises
+        the check and the removal between processes). The whole record is compared: every
+        unreadable lock has the same id, and one just created by another run (not yet
+        written) differs from the stale one only by its time."""
         with open(self.path.with_suffix(".lock-guard"), "a") as guard:
             fcntl.flock(guard, fcntl.LOCK_EX)
             current = read_lock(self.path)
-            if current is None or current.id != lock_id:
+            if current != expected:
                 return False
             try:
                 self.path.unlink()
@@ -150,7 +152,7 @@ class SiteLock:
 
     def release(self) -> None:
         if self.info is not None:
-            self._remove_if(self.info.id)
+            self._remove_if(self.info)
             self.info = None
 
     def __enter__(self) -> LockInfo:
@@ -171,7 +173,7 @@ def unlock(path: Path, lock_id: str) -> LockInfo:
                              "{path} 处的锁 id 为 {actual}，而不是 {given}：{what}。",
                              path=path, actual=holder.id, given=lock_id, what=holder.describe()),
                           exit_code=ExitCode.INVALID_INPUT)
-    if not SiteLock(path)._remove_if(lock_id):
+    if not SiteLock(path)._remove_if(holder):
         raise BridgeError(tr("The lock changed while removing it; look again.", "删除时锁已变化，请重新查看。"),
                           exit_code=ExitCode.LOCKED)
     return holder
