@@ -259,6 +259,27 @@ final class external_test extends \advanced_testcase {
         $this->upsert($course->id, 'page', 'page');
     }
 
+    public function test_upsert_hides_or_shows_only_with_the_visibility_capability(): void {
+        $this->resetAfterTest();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $teacher = $this->getDataGenerator()->create_and_enrol($course, 'editingteacher');
+        $roleid = $this->getDataGenerator()->create_role();
+        $context = \context_course::instance($course->id);
+        assign_capability('local/certbridge:sync', CAP_ALLOW, $roleid, $context->id);
+        assign_capability('moodle/course:activityvisibility', CAP_PROHIBIT, $roleid, $context->id);
+        role_assign($roleid, $teacher->id, $context->id);
+        $this->setUser($teacher);
+        $this->upsert($course->id, 'page', 'page', ['content' => '<p>a</p>']);  // visible, as created by default
+        try {
+            $this->upsert($course->id, 'page', 'page', ['content' => '<p>a</p>', 'visible' => 0]);
+            $this->fail('hid a module without moodle/course:activityvisibility');
+        } catch (\required_capability_exception $e) {
+            $this->assertSame(1, $this->modules($course->id)[self::PREFIX . 'page']['visible']);
+        }
+        $this->expectException(\required_capability_exception::class);
+        $this->upsert($course->id, 'hidden', 'page', ['content' => '<p>b</p>', 'visible' => 0]);
+    }
+
     public function test_import_questions_replaces_the_previous_import(): void {
         global $DB;
         $this->resetAfterTest();

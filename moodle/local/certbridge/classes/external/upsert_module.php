@@ -131,6 +131,12 @@ class upsert_module extends external_api {
         if (!$existing) {
             require_capability('mod/' . $params['modname'] . ':addinstance', $context);
         }
+        // Hiding or showing needs its own capability, as on the settings form and in
+        // core_course_edit_module.
+        if (($params['visible'] ? 1 : 0) !== ($existing ? (int) $existing->visible : 1)) {
+            require_capability('moodle/course:activityvisibility',
+                $existing ? \context_module::instance($existing->id) : $context);
+        }
         // All or nothing: update_moduleinfo() alone would leave half an update behind on failure.
         $transaction = $DB->start_delegated_transaction();
         if ($existing) {
