@@ -13,23 +13,29 @@
     rate_limit = 20                     # requests per second (0 = none)
     timeout = 120                       # seconds to read a response
     verify_tls = true                   # never turn off outside a lab
-    ca_bundle = ""                      # optional CA file for a private CA
+    ca_bundle = ""                      # CA certificate(s), PEM, for a self-signed or private-CA site
+                                        # (relative to this file)
     drift = "restore"                   # hand changes in Moodle: "restore" them or "leave" and report
     prune = false                       # delete (not hide) modules removed from a pack
     max_delete = 0                      # refuse a run deleting more than this (0 = no limit)
 
-Without a file, ``CERTBRIDGE_URL`` and ``CERTBRIDGE_TOKEN`` define one site named
-``default``. Tokens are only ever read from the environment, never from the file.
+Without a file, ``CERTBRIDGE_URL`` and ``CERTBRIDGE_TOKEN`` (and ``CERTBRIDGE_CA_BUNDLE``)
+define one site named ``default``. Tokens are only ever read from the environment, never
+from the file. Every mistake in the file is reported at once, with its line.
 """
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
+from bridge.pack.lines import LineIndex
 
 CONFIG_FILE = "certbridge.toml"
 DEFAULT_STATE_DIR = Path(".certbridge/state")
@@ -119,35 +125,173 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     if path is not None:
         config = _read_file(path)
     if env.get("CERTBRIDGE_URL") and not any(s.name == "default" for s in config.sites):
-        config.sites.append(Site(name="default", url=env["CERTBRIDGE_URL"], token_env="CERTBRIDGE_TOKEN"))
+        url = env["CERTBRIDGE_URL"].strip()
+        if not _url_ok(url):
+            raise ConfigError(tr("CERTBRIDGE_URL must be the site's address, starting with http:// or https://, "
+                                 "not '{url}'.", "CERTBRIDGE_URL 应为站点地址，以 http:// 或 https:// 开头，而不是“{url}”。",
+                                 url=url), hint=tr("e.g. export CERTBRIDGE_URL=https://moodle.example.edu.cn",
+                                                   "例如：export CERTBRIDGE_URL=https://moodle.example.edu.cn"))
+        config.sites.append(Site(name="default", url=url, token_env="CERTBRIDGE_TOKEN",
+                                 ca_bundle=env.get("CERTBRIDGE_CA_BUNDLE", "").strip()))
     if env.get("CERTBRIDGE_STATE_DIR"):
         config.state_dir = Path(env["CERTBRIDGE_STATE_DIR"])
     return config
 
 
+def tls_hint(site: Site) -> str:
+    """What to do when the site's certificate is not trusted: name the CA, never turn
+    verification off."""
+    if site.ca_bundle:
+        return tr("The site's certificate is not signed by the CA in {ca}: put the CA that signed it (PEM) in that "
+                  "file, and check the URL's host name matches the certificate.",
+                  "站点证书不是由 {ca} 中的 CA 签发的：请将签发该证书的 CA（PEM 格式）放入该文件，并确认地址中的主机名与证书一致。",
+                  ca=site.ca_bundle)
+    return tr("If the site uses a self-signed certificate or a private CA, keep TLS verification on and name the CA: "
+              "save its certificate (PEM) to a file and set ca_bundle = \"/path/to/ca.pem\" in the site's [[sites]] "
+              "entry of certbridge.toml, or export CERTBRIDGE_CA_BUNDLE=/path/to/ca.pem when the site comes from "
+              "CERTBRIDGE_URL. Also check the URL's host name matches the certificate.",
+              "若站点使用自签名证书或私有 CA：请保持 TLS 验证开启并指定该 CA——将其证书（PEM 格式）保存为文件，"
+              "在 certbridge.toml 该站点的 [[sites]] 中设置 ca_bundle = \"/path/to/ca.pem\"；站点由 CERTBRIDGE_URL "
+              "给出时，则 export CERTBRIDGE_CA_BUNDLE=/path/to/ca.pem。并确认地址中的主机名与证书一致。")
+
+
+def is_tls_error(err: BaseException) -> bool:
+    """True for a failed TLS handshake (untrusted or mismatched certificate)."""
+    text = getattr(err, "message", "") or str(err)
+    return "SSLError" in text or "CERTIFICATE_VERIFY_FAILED" in text
+
+
+def _url_ok(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+_SITE_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,), "url": (str,), "token_env": (str,), "workers": (int,), "rate_limit": (float, int),
+    "timeout": (float, int), "verify_tls": (bool,), "ca_bundle": (str,), "drift": (str,), "prune": (bool,),
+    "max_delete": (int,)}
+_TYPE_NAMES = {str: ("a string in quotes", "带引号的字符串"), int: ("a whole number", "整数"),
+               float: ("a number", "数字"), bool: ("true or false", "布尔值（true 或 false）")}
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: What a Moodle token looks like: pasted into token_env by mistake, it must not be echoed.
+_TOKEN_LIKE = re.compile(r"[0-9a-fA-F]{20,}")
+
+
+def _did_you_mean(key: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    return tr(" Did you mean '{k}'?", "是否应为“{k}”？", k=close[0]) if close else ""
+
+
+def _site_problems(raw: dict, i: int, where, base: Path) -> list[str]:
+    """Everything wrong with one [[sites]] entry, each message starting with its file:line."""
+    out: list[str] = []
+    name = raw.get("name")
+    label = (tr("site #{n} '{name}'", "第 {n} 个站点“{name}”", n=i + 1, name=name) if isinstance(name, str)
+             else tr("site #{n}", "第 {n} 个站点", n=i + 1))
+    for key in sorted(set(raw) - _SITE_KEYS):
+        out.append(where("sites", i, key) + tr("{site}: unknown key '{k}'.", "{site}：未知的键“{k}”。", site=label, k=key)
+                   + _did_you_mean(key, _SITE_KEYS) + tr(" Known keys: {known}.", "可用的键：{known}。",
+                                                         known=", ".join(sorted(_SITE_KEYS))))
+    for key in sorted({"name", "url", "token_env"} - set(raw)):
+        out.append(where("sites", i) + tr("{site}: '{k}' is missing.", "{site}：缺少“{k}”。", site=label, k=key))
+    for key, value in raw.items():
+        types = _SITE_TYPES.get(key)
+        if types is None:
+            continue
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            en, zh = _TYPE_NAMES[types[0]]
+            out.append(where("sites", i, key) + tr("{site}: {k} must be {t}, not {v!r}.", "{site}：{k} 应为{t}，而不是 {v!r}。",
+                                                   site=label, k=key, t=tr(en, zh), v=value))
+            continue
+        problem = _site_value_problem(key, value, base)
+        if problem:
+            out.append(where("sites", i, key) + tr("{site}: {problem}", "{site}：{problem}", site=label, problem=problem))
+    return out
+
+
+def _site_value_problem(key: str, value, base: Path) -> str | None:
+    if key == "url" and not _url_ok(value):
+        return tr("url must start with http:// or https:// and name the host, e.g. https://moodle.example.edu.cn.",
+                  "url 应以 http:// 或 https:// 开头并包含主机名，例如 https://moodle.example.edu.cn。")
+    if key == "token_env":
+        if _TOKEN_LIKE.fullmatch(value):
+            # Never repeat it: this is probably the token itself.
+            return tr("token_env is the NAME of an environment variable, and this looks like a token. Remove the "
+                      "token from the file (and revoke it if the file was shared), then set token_env = "
+                      "\"CAMPUS_MOODLE_TOKEN\" and export that variable.",
+                      "token_env 应为环境变量的名称，而这里看起来是令牌本身。请从文件中删除令牌（如文件已被共享，请吊销该令牌），"
+                      "改为 token_env = \"CAMPUS_MOODLE_TOKEN\"，并导出该环境变量。")
+        if not _ENV_NAME.fullmatch(value):
+            return tr("token_env must be an environment variable name (letters, digits, _), not '{v}'.",
+                      "token_env 应为环境变量名（字母、数字、下划线），而不是“{v}”。", v=value)
+    if key == "name" and (not value.strip() or any(c in value for c in "/\\") or value.startswith(".")):
+        return tr("name must be a short name such as \"campus\" (it names the state file), not '{v}'.",
+                  "name 应为简短名称，如 \"campus\"（用作状态文件名），而不是“{v}”。", v=value)
+    if key == "workers" and not 1 <= value <= 32:
+        return tr("workers must be between 1 and 32.", "workers 应在 1 到 32 之间。")
+    if key in ("rate_limit", "max_delete") and value < 0:
+        return tr("{k} must be 0 or more (0 = no limit).", "{k} 不能小于 0（0 表示不限）。", k=key)
+    if key == "timeout" and value <= 0:
+        return tr("timeout must be more than 0 seconds.", "timeout 应大于 0 秒。")
+    if key == "drift" and value not in ("restore", "leave"):
+        return tr("drift must be \"restore\" or \"leave\".", "drift 只能是 \"restore\" 或 \"leave\"。")
+    if key == "ca_bundle" and value and not (base / value).exists():
+        return tr("ca_bundle {p} does not exist: give the CA certificate file (PEM), absolute or relative to the "
+                  "config file.", "ca_bundle {p} 不存在：请给出 CA 证书文件（PEM），绝对路径或相对于配置文件的路径。",
+                  p=base / value)
+    return None
+
+
 def _read_file(path: Path) -> Config:
     try:
-        data = tomllib.loads(path.read_text("utf-8-sig"))
+        text = path.read_text("utf-8-sig")
+        data = tomllib.loads(text)
     except FileNotFoundError:
-        raise ConfigError(tr("Config file {f} not found.", "找不到配置文件 {f}。", f=path)) from None
+        raise ConfigError(tr("Config file {f} not found.", "找不到配置文件 {f}。", f=path),
+                          hint=tr("Check --config or CERTBRIDGE_CONFIG.", "请检查 --config 或 CERTBRIDGE_CONFIG。")) from None
+    except IsADirectoryError:
+        raise ConfigError(tr("{f} is a folder; give the config file (certbridge.toml).",
+                             "{f} 是目录；请给出配置文件（certbridge.toml）。", f=path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(tr("{f}: {err}. Fix the file.", "{f}：{err}。请修正该文件。", f=path, err=err)) from None
-    unknown = set(data) - _TOP_KEYS
-    if unknown:
-        raise ConfigError(tr("{f}: unknown key(s) {k}; known: {known}.", "{f}：未知的键 {k}；可用：{known}。",
-                             f=path, k=", ".join(sorted(unknown)), known=", ".join(sorted(_TOP_KEYS))))
+    lines = LineIndex(text)
+
+    def where(*key: object) -> str:
+        line = lines.line(*key)
+        return f"{path}:{line}: " if line else f"{path}: "
+
+    problems: list[str] = []
+    for key in sorted(set(data) - _TOP_KEYS):
+        problems.append(where(key) + tr("unknown key '{k}'.", "未知的键“{k}”。", k=key) + _did_you_mean(key, _TOP_KEYS)
+                        + tr(" Known: {known} (site settings go under [[sites]]).", "可用：{known}（站点设置应写在 [[sites]] 下）。",
+                             known=", ".join(sorted(_TOP_KEYS))))
+    packs = data.get("packs", [str(p) for p in DEFAULT_PACKS])
+    if not isinstance(packs, list) or not all(isinstance(p, str) for p in packs):
+        problems.append(where("packs") + tr("packs must be a list of folders, e.g. packs = [\"resource_packs\"].",
+                                            "packs 应为目录列表，例如 packs = [\"resource_packs\"]。"))
+        packs = []
+    state_dir = data.get("state_dir", str(DEFAULT_STATE_DIR))
+    if not isinstance(state_dir, str):
+        problems.append(where("state_dir") + tr("state_dir must be a folder name in quotes.", "state_dir 应为带引号的目录名。"))
+        state_dir = str(DEFAULT_STATE_DIR)
+    sites = data.get("sites", [])
+    if not isinstance(sites, list) or not all(isinstance(s, dict) for s in sites):
+        problems.append(where("sites") + tr("sites must be written as [[sites]] tables.", "sites 应写作 [[sites]] 表。"))
+        sites = []
     base = path.parent
-    config = Config(file=path,
-                    packs=[base / p for p in data.get("packs", [str(p) for p in DEFAULT_PACKS])],
-                    state_dir=base / data.get("state_dir", str(DEFAULT_STATE_DIR)))
-    for i, raw in enumerate(data.get("sites", [])):
-        unknown = set(raw) - _SITE_KEYS
-        missing = {"name", "url", "token_env"} - set(raw)
-        if unknown or missing:
-            raise ConfigError(tr("{f}: site #{n}: unknown {u}, missing {m}.", "{f}：第 {n} 个站点：未知键 {u}，缺少 {m}。",
-                                 f=path, n=i + 1, u=", ".join(sorted(unknown)) or "-", m=", ".join(sorted(missing)) or "-"))
-        if raw.get("drift", "restore") not in ("restore", "leave"):
-            raise ConfigError(tr("{f}: site #{n}: drift must be \"restore\" or \"leave\".",
-                                 "{f}：第 {n} 个站点：drift 只能是 \"restore\" 或 \"leave\"。", f=path, n=i + 1))
-        config.sites.append(Site(**raw))
+    names: set[str] = set()
+    for i, raw in enumerate(sites):
+        problems += _site_problems(raw, i, where, base)
+        if raw.get("name") in names:
+            problems.append(where("sites", i, "name") + tr("two sites are named '{n}'.", "有两个站点都叫“{n}”。", n=raw["name"]))
+        names.add(raw.get("name"))
+    if problems:
+        raise ConfigError("\n".join(problems), hint=tr("Fix the config file; settings: README.md, Configuration.",
+                                                        "请修正配置文件；各项设置见 README.md 的 Configuration 一节。"))
+    config = Config(file=path, packs=[base / p for p in packs], state_dir=base / state_dir)
+    for raw in sites:
+        site = Site(**raw)
+        if site.ca_bundle:
+            site.ca_bundle = str(base / site.ca_bundle)
+        config.sites.append(site)
     return config

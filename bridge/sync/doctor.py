@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bridge.config import Site
+from bridge.config import Site, is_tls_error, tls_hint
 from bridge.errors import BridgeError
 from bridge.i18n import tr
 from bridge.moodle.compat import GET_INFO
@@ -55,7 +55,7 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
         try:
             info = client.site_info()
         except TransportError as err:
-            return checks + [Check("reachable", FAIL, err.message, _fix(err))]
+            return checks + [Check("reachable", FAIL, err.message, tls_hint(site) if is_tls_error(err) else _fix(err))]
         except UnexpectedResponse as err:
             return checks + [Check("reachable", OK, site.url),
                              Check("rest", FAIL, err.message,

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bridge.config import Config, Site
+from bridge.config import Config, Site, is_tls_error, tls_hint
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
 from bridge.moodle import MoodleClient
@@ -111,6 +111,18 @@ def load_packs(config: Config, options: RunOptions) -> tuple[list[Pack], list[di
     return packs, invalid
 
 
+def _invalid_text(item: dict, shown: int = 3) -> str:
+    """Why a pack is skipped: its first problems with file and line, and where to see all."""
+    lines = [f"  {p['file']}:{p['line']}: {p['message']}" if p.get("line") else f"  {p.get('file', '')}: {p['message']}"
+             for p in item["problems"][:shown]]
+    if len(item["problems"]) > shown:
+        lines.append("  " + tr("… {n} more: certbridge validate lists them all.", "……另有 {n} 个：certbridge validate 会全部列出。",
+                               n=len(item["problems"]) - shown))
+    head = (tr("{pack}: skipped, it does not validate:", "{pack}：已跳过，未通过校验：", pack=item["pack"]) if item["pack"]
+            else tr("No pack can be read:", "无法读取任何资源包："))
+    return "\n".join([head, *lines])
+
+
 def _inside(file: str, root: Path) -> bool:
     try:
         Path(file).resolve().relative_to(root.resolve())
@@ -128,8 +140,10 @@ def build_plan(config: Config, site: Site, options: RunOptions, store: StateStor
     packs, result.invalid = load_packs(config, options)
     result.timings["load_packs"] = time.perf_counter() - started
     for item in result.invalid:
-        reporter.message(tr("{pack}: skipped, it does not validate (certbridge validate).",
-                            "{pack}：已跳过，未通过校验（certbridge validate）。", pack=item["pack"]), level="error")
+        reporter.message(_invalid_text(item), level="error")
+    if not packs and not result.invalid:
+        reporter.message(tr("No course pack found in {where}: nothing to sync.", "{where} 中没有课程资源包：无需同步。",
+                            where=", ".join(str(p) for p in options.packs or config.packs)), level="warning")
     hasher = FileHasher(store)
     desired: list[tuple[Pack, DesiredCourse]] = []
     for pack in packs:
@@ -174,8 +188,19 @@ def _read(client: MoodleClient, store: StateStore, course: DesiredCourse, *, wri
 
 def plan_site(config: Config, site: Site, options: RunOptions, reporter: Reporter) -> SitePlan:
     """What a sync would do. Reads Moodle; writes nothing there."""
-    with StateStore(config.state_path(site)) as store, connect(site) as client:
+    with _site_hints(site), StateStore(config.state_path(site)) as store, connect(site) as client:
         return build_plan(config, site, options, store, client, reporter, writing=False)
+
+
+@contextmanager
+def _site_hints(site: Site):
+    """Give a site error the fix that only the configuration knows (an untrusted certificate: ca_bundle)."""
+    try:
+        yield
+    except MoodleError as err:
+        if is_tls_error(err):
+            err.hint = tls_hint(site)
+        raise
 
 
 def check_limits(plan: SitePlan, options: RunOptions) -> None:
@@ -201,7 +226,7 @@ def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporte
     started = time.monotonic()
     state_path = config.state_path(site)
     state_path.parent.mkdir(parents=True, exist_ok=True)
-    with SiteLock(lock_path(state_path), wait=options.wait, notify=reporter.message), \
+    with _site_hints(site), SiteLock(lock_path(state_path), wait=options.wait, notify=reporter.message), \
             StateStore(state_path) as store, connect(site) as client, _sigterm_interrupts():
         interrupted = store.last_interrupted_run()
         if interrupted is not None:
