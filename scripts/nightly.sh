@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The nightly job: sync every pack to every configured site, then record the report.
-# Logs are JSON lines (one object per line) on stdout, for journald or a log file.
+# stdout: the sync's JSON lines (one object per line), for journald or a log file.
+# stderr: nothing when all went well; one line per problem otherwise (so cron mails only
+# failures, and a systemd unit's status says what failed).
 # Exit code: the sync's (docs/sync.md): 0 ok, 1 some resources failed, 2 invalid pack,
 # 3 site unusable, 4 another run holds the lock, 5 a safety limit stopped the run,
 # 6 state unusable, 130 interrupted.
@@ -12,9 +14,27 @@ set -uo pipefail
 BIN="${CERTBRIDGE_BIN:-certbridge}"
 "$BIN" sync --all-sites --log-format json --wait 600 --max-changes "${CERTBRIDGE_MAX_CHANGES:-500}"
 status=$?
-if [ -n "${CERTBRIDGE_REPORT_DIR:-}" ] && [ "$status" -ne 4 ]; then
+if [ -n "${CERTBRIDGE_REPORT_DIR:-}" ] && [ "$status" -ne 4 ] && [ "$status" -ne 130 ]; then
   mkdir -p "$CERTBRIDGE_REPORT_DIR"
-  "$BIN" report --all-sites --format html --out "$CERTBRIDGE_REPORT_DIR/report.html" || true
-  "$BIN" report --all-sites --format json --out "$CERTBRIDGE_REPORT_DIR/report.json" || true
+  for format in html json; do
+    # Quiet unless the report itself fails; a failed report does not change the exit code.
+    if ! out=$("$BIN" report --all-sites --format "$format" --out "$CERTBRIDGE_REPORT_DIR/report.$format" 2>&1); then
+      printf 'certbridge nightly: report.%s failed / 报告生成失败:\n%s\n' "$format" "$out" >&2
+    fi
+  done
+fi
+case "$status" in
+  0) ;;
+  1) why="some resources failed / 部分资源同步失败" ;;
+  2) why="invalid pack or config, run certbridge validate / 资源包或配置有误" ;;
+  3) why="the site cannot be used, run certbridge doctor / 站点不可用" ;;
+  4) why="another run holds the lock / 另一运行持有锁" ;;
+  5) why="--max-changes exceeded, nothing written; check certbridge plan / 超过更改上限，未写入" ;;
+  6) why="the state file cannot be used / 状态文件不可用" ;;
+  130) why="interrupted, the next run resumes / 已中断，下次继续" ;;
+  *) why="unexpected failure / 意外错误" ;;
+esac
+if [ "$status" -ne 0 ]; then
+  echo "certbridge nightly: sync exit $status: $why (details: the JSON log's \"error\", \"failure_group\" and \"summary\" lines)" >&2
 fi
 exit "$status"

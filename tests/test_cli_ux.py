@@ -142,3 +142,95 @@ def test_untrusted_certificate_says_how_to_use_ca_bundle(tls_site, tmp_path):
     assert "ca_bundle" in sync.stderr
     trusted = invoke("doctor", env=env | {"CERTBRIDGE_CA_BUNDLE": str(TLS / "cert.pem")})
     assert "✓ reachable" in trusted.output and "✗ token" in trusted.output  # verified, and talking
+
+
+# -- sync for the nightly job -----------------------------------------------------------
+
+
+def test_json_log_stays_json_when_the_run_cannot_start(world):
+    sb, pack, state = world
+    env = sync_env(sb, state) | {"CERTBRIDGE_TOKEN": ""}
+    result = CliRunner().invoke(main, ["sync", str(pack.folder), "--log-format", "json"], env=env)
+    assert_clean(result, ExitCode.SITE_ERROR)
+    assert result.stderr == ""
+    (event,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert event["event"] == "error" and event["exit_code"] == 3 and "CERTBRIDGE_TOKEN" in event["message"]
+
+
+def test_json_log_reports_a_held_lock_as_an_error_event(world):
+    sb, pack, state = world
+    state.mkdir()
+    (state / "default.lock").write_text(json.dumps({"id": "abc123", "pid": 1, "host": "elsewhere",
+                                                    "started_at": 0}), "utf-8")
+    result = run_cli(sb, state, "sync", str(pack.folder), "--log-format", "json")
+    assert result.exit_code == ExitCode.LOCKED and result.stderr == ""
+    event = json_lines(result.stdout)[-1]
+    assert event["event"] == "error" and "certbridge unlock --id abc123" in event["hint"]
+
+
+def test_interrupted_sync_says_the_next_run_resumes(world, monkeypatch):
+    import bridge.cli.sync as cli_sync
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_sync, "sync_site", interrupted)
+    sb, pack, state = world
+    text = run_cli(sb, state, "sync", str(pack.folder))
+    assert text.exit_code == ExitCode.INTERRUPTED and "the next run resumes" in text.stderr
+    log = run_cli(sb, state, "sync", str(pack.folder), "--log-format", "json")
+    assert log.exit_code == ExitCode.INTERRUPTED and log.stderr == ""
+    last = json_lines(log.stdout)[-1]
+    assert last["event"] == "error" and last["exit_code"] == 130
+
+
+def test_first_sync_says_the_course_was_created(world):
+    sb, pack, state = world
+    first = json_lines(run_cli(sb, state, "sync", str(pack.folder), "--log-format", "json").stdout)
+    assert [e["created_course"] for e in first if e["event"] == "course"] == [True]
+    assert first[-1]["courses"][0]["created_course"] is True
+    again = json_lines(run_cli(sb, state, "sync", str(pack.folder), "--log-format", "json").stdout)
+    assert [e["created_course"] for e in again if e["event"] == "course"] == [False]
+    text = run_cli(sb, state, "sync", str(pack.folder), "--lang", "zh")
+    assert "已新建课程" not in text.stderr
+
+
+def test_a_skipped_pack_names_its_problem_with_file_and_line(world):
+    sb, pack, state = world
+    toml = pack.folder / "pack.toml"
+    toml.write_text(toml.read_text("utf-8").replace('type = "url"', 'type = "urll"'), "utf-8")
+    result = run_cli(sb, state, "plan", str(pack.folder))
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    line = toml.read_text("utf-8").splitlines().index('  type = "urll"') + 1
+    assert f"demo: skipped, it does not validate:\n  {toml}:{line}: Unknown resource type 'urll'" in result.output
+    assert "failed" not in result.stdout and "1 pack(s) or course(s) cannot be planned" in result.stdout
+
+
+def test_sync_with_no_pack_says_where_it_looked(world, tmp_path):
+    sb, _, state = world
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli(sb, state, "sync", str(empty))
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert f"No pack can be read:\n  {empty}: No pack here" in result.stderr
+
+
+def test_nightly_job_is_quiet_on_success_and_says_why_on_failure(world, tmp_path):
+    sb, pack, state = world
+    env = dict(os.environ, **sync_env(sb, state), CERTBRIDGE_BIN=str(CERTBRIDGE),
+               CERTBRIDGE_REPORT_DIR=str(tmp_path / "reports"))
+    env.pop("CERTBRIDGE_CONFIG")
+    config = tmp_path / "certbridge.toml"
+    config.write_text(f'packs = ["{pack.root.as_posix()}"]\nstate_dir = "{state.as_posix()}"\n\n[[sites]]\n'
+                      f'name = "sb"\nurl = "{sb.url}"\ntoken_env = "SB_TOKEN"\n', "utf-8")
+    env.update(CERTBRIDGE_CONFIG=str(config), SB_TOKEN=sb.token, CERTBRIDGE_URL="")
+    ok = subprocess.run([str(REPO / "scripts" / "nightly.sh")], env=env, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0 and ok.stderr == ""
+    assert [json.loads(line)["event"] for line in ok.stdout.splitlines()][-1] == "summary"
+    assert (tmp_path / "reports" / "report.html").is_file()
+    env["SB_TOKEN"] = ""
+    failed = subprocess.run([str(REPO / "scripts" / "nightly.sh")], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert failed.returncode == ExitCode.SITE_ERROR
+    assert failed.stderr.startswith("certbridge nightly: sync exit 3: the site cannot be used, run certbridge doctor")
+    assert [json.loads(line)["event"] for line in failed.stdout.splitlines()] == ["error"]

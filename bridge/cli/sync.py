@@ -12,7 +12,7 @@ from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
 from bridge.sync.doctor import FAIL, run_doctor
 from bridge.sync.lock import lock_path, unlock as remove_lock
-from bridge.sync.progress import JsonReporter, Reporter, TextReporter, describe_counts
+from bridge.sync.progress import JsonReporter, Reporter, TextReporter, describe_plan_counts
 from bridge.sync.run import RunOptions, connect, plan_site, sync_site
 
 packs_argument = click.argument("packs", nargs=-1, type=click.Path(exists=True, path_type=Path))
@@ -86,15 +86,18 @@ def _print_plan(site_plan, *, actions: bool) -> None:
             head.append(tr("create course", "新建课程"))
         if any(a.kind == "ensure_sections" for a in p.actions):
             head.append(tr("set sections", "设置章节"))
-        counts = p.counts() | {"failed": 0}
-        click.echo(f"  {p.shortname}: " + "; ".join(head + [describe_counts(counts)]))
+        click.echo(f"  {p.shortname}: " + "; ".join(head + [describe_plan_counts(p.counts())]))
         for a in p.module_actions if actions else []:
             if a.kind in ("unchanged",):
                 continue
             why = f" ({', '.join(a.reasons)})" if a.reasons else ""
             click.echo(f"    {a.kind:<9} {a.idnumber}  {a.name}{why}")
     totals = site_plan.summary()
-    click.echo(tr("Total: {counts}", "合计：{counts}", counts=describe_counts(totals | {"failed": totals["errors"]})))
+    total = describe_plan_counts(totals)
+    if totals["errors"]:
+        total += tr("; {n} pack(s) or course(s) cannot be planned (see above)", "；{n} 个资源包或课程无法生成计划（见上文）",
+                    n=totals["errors"])
+    click.echo(tr("Total: {counts}", "合计：{counts}", counts=total))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -123,7 +126,18 @@ def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes
 
     将 Moodle 中的课程同步为与资源包一致；可重复运行，中断后可继续。
 
-    PACKS are pack folders (default: the config's pack folders). Exit codes: docs/sync.md.
+    PACKS are pack folders (default: the config's pack folders).
+
+    \b
+    Exit codes (退出码, docs/sync.md):
+        0  all done, or nothing to do           全部完成或无需更改
+        1  some resources failed; re-run        部分资源失败，修正后重跑
+        2  invalid pack, config or option       资源包、配置或参数有误
+        3  site unusable (certbridge doctor)    站点不可用
+        4  another run holds the lock           另一运行持有锁
+        5  --max-changes/--max-delete exceeded  超过安全上限，未写入
+        6  state file unusable                  状态文件不可用
+      130  interrupted; the next run resumes    已中断，下次继续
     """
     if dry_run:
         ctx = click.get_current_context()
@@ -131,21 +145,30 @@ def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes
                    fmt="json" if log_format == "json" else "text", summary_only=False, prune=prune, drift=drift,
                    workers=workers)
         return
-    config, sites = _sites(config_path, site_name, all_sites)
     options = RunOptions(packs=list(packs), workers=workers, max_changes=max_changes, max_delete=max_delete,
                          prune=prune, drift=drift, wait=wait)
+    # Everything goes through the reporter, so the nightly job's JSON log stays JSON lines
+    # even when the run cannot start (no site, config typo) or is stopped.
     reporter: Reporter = JsonReporter(sys.stdout) if log_format == "json" else TextReporter()
-    worst = ExitCode.OK
-    for site in sites:
-        try:
-            summary = sync_site(config, site, options, reporter)
-            code = ExitCode(summary["exit_code"])
-        except BridgeError as err:
-            if len(sites) == 1:
-                raise
-            reporter.message(f"{site.name}: {err}", level="error")
-            code = err.exit_code
-        worst = code if worst == ExitCode.OK or code > worst else worst
+    try:
+        config, sites = _sites(config_path, site_name, all_sites)
+        worst = ExitCode.OK
+        for site in sites:
+            try:
+                summary = sync_site(config, site, options, reporter)
+                code = ExitCode(summary["exit_code"])
+            except BridgeError as err:
+                code = err.exit_code
+                reporter.error(err, int(code), site.name if len(sites) > 1 else None)
+            worst = code if worst == ExitCode.OK or code > worst else worst
+    except BridgeError as err:
+        reporter.error(err, int(err.exit_code))
+        worst = err.exit_code
+    except KeyboardInterrupt:
+        stop = BridgeError(tr("Interrupted. Actions already sent were finished and recorded; the next run resumes "
+                              "where this one stopped.", "已中断。已发出的操作均已完成并记录；下次运行将从中断处继续。"))
+        reporter.error(stop, int(ExitCode.INTERRUPTED))
+        worst = ExitCode.INTERRUPTED
     sys.exit(int(worst))
 
 
@@ -189,7 +212,7 @@ def doctor(config_path, site_name, all_sites, fmt) -> None:
             click.echo(tr("Site {site}:", "站点 {site}：", site=name))
             for c in checks:
                 mark = {"ok": "✓", "fail": "✗"}.get(c.status, "-")
-                click.echo(f"  {mark} {c.name:<10} {c.detail}")
+                click.echo(f"  {mark} {c.name:<10} {c.detail}".rstrip())
                 if c.fix:
                     click.echo(f"      → {c.fix}")
     sys.exit(int(ExitCode.SITE_ERROR if failed else ExitCode.OK))

@@ -63,8 +63,12 @@ def course_line(plan: P.CoursePlan, results: list[ActionResult]) -> dict:
     for r in results:
         if not r.ok and r.action.kind in counts:
             counts[r.action.kind] -= 1
+    # Called once the course's actions ran. The executor reports a course step only when it
+    # failed or was skipped, so a planned creation with no such result was done.
+    created = (any(a.kind == P.CREATE_COURSE for a in plan.course_actions)
+               and not any(r.action.kind == P.CREATE_COURSE for r in results))
     return {"course": plan.shortname, "pack": plan.pack_id, "courseid": plan.courseid,
-            "created_course": any(r.ok and r.action.kind == P.CREATE_COURSE for r in results),
+            "created_course": created,
             **counts, "failed": len(failed), "skipped": len(skipped), "error": plan.error or None}
 
 
@@ -83,12 +87,33 @@ class Reporter:
 
     def finish(self, summary: dict) -> None: ...
 
+    def error(self, err: BaseException, exit_code: int, site: str | None = None) -> None:
+        """An error that stopped the run (of one site, with ``site``)."""
+
 
 def describe_counts(line: dict) -> str:
+    """What a run did: created, updated, … failed."""
     return tr("{create} created, {update} updated, {hide} hidden, {delete} deleted, {unchanged} unchanged, "
               "{drift} drift left, {failed} failed",
               "新建 {create}，更新 {update}，隐藏 {hide}，删除 {delete}，未变 {unchanged}，保留漂移 {drift}，失败 {failed}",
               **{k: line.get(k, 0) for k in ("create", "update", "hide", "delete", "unchanged", "drift", "failed")})
+
+
+def describe_plan_counts(line: dict) -> str:
+    """What a run would do (nothing has failed yet): to create, to update, …"""
+    return tr("{create} to create, {update} to update, {hide} to hide, {delete} to delete, {unchanged} unchanged, "
+              "{drift} drift to leave",
+              "待新建 {create}，待更新 {update}，待隐藏 {hide}，待删除 {delete}，未变 {unchanged}，保留漂移 {drift}",
+              **{k: line.get(k, 0) for k in ("create", "update", "hide", "delete", "unchanged", "drift")})
+
+
+def error_text(err: BaseException, site: str | None = None) -> str:
+    """A run-stopping error as people read it: the message, then its fix."""
+    message = str(getattr(err, "message", err))
+    text = tr("{site}: error: {msg}", "{site}：错误：{msg}", site=site, msg=message) if site else \
+        tr("Error: {msg}", "错误：{msg}", msg=message)
+    hint = getattr(err, "hint", None)
+    return f"{text}\n{hint}" if hint else text
 
 
 class TextReporter(Reporter):
@@ -150,9 +175,17 @@ class TextReporter(Reporter):
         self._write(tr("{site}: {counts}", "{site}：{counts}", site=summary["site"],
                        counts=describe_counts(summary["summary"])))
 
+    def error(self, err: BaseException, exit_code: int, site: str | None = None) -> None:
+        if self.tty and self.total:
+            with self._lock:
+                self.out.write("\r\033[K")
+                self.total = 0
+        self._write(error_text(err, site))
+
 
 class JsonReporter(Reporter):
-    """One JSON object per line on ``out``: events ``message``, ``course``, ``failure``, ``summary``."""
+    """One JSON object per line on ``out``: events ``message``, ``course``, ``failure``,
+    ``failure_group``, ``summary``, and ``error`` for what stopped a run."""
 
     def __init__(self, out: IO[str] | None = None):
         self.out = out or sys.stderr
@@ -180,3 +213,7 @@ class JsonReporter(Reporter):
 
     def finish(self, summary: dict) -> None:
         self._emit("summary", **summary)
+
+    def error(self, err: BaseException, exit_code: int, site: str | None = None) -> None:
+        self._emit("error", site=site, error=type(err).__name__, message=str(getattr(err, "message", err)),
+                   hint=getattr(err, "hint", None), exit_code=exit_code)
