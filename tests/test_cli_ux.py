@@ -234,3 +234,68 @@ def test_nightly_job_is_quiet_on_success_and_says_why_on_failure(world, tmp_path
     assert failed.returncode == ExitCode.SITE_ERROR
     assert failed.stderr.startswith("certbridge nightly: sync exit 3: the site cannot be used, run certbridge doctor")
     assert [json.loads(line)["event"] for line in failed.stdout.splitlines()] == ["error"]
+
+
+# -- course owners and coordinators ------------------------------------------------------
+
+
+def test_quiz_problem_in_a_pack_separates_message_and_hint(library):
+    quiz = library / "mini" / "quizzes" / "broken.gift"
+    quiz.parent.mkdir(exist_ok=True)
+    quiz.write_text("::Q1:: 题目 {\n=对\n~错\n", "utf-8")
+    toml = library / "mini" / "pack.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n  [[sections.resources]]\n  id = "broken-quiz"\n  type = "quiz"\n'
+                    '  title = "测验"\n  source = "quizzes/broken.gift"\n', "utf-8")
+    result = invoke("validate", str(library / "mini"))
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "is not closed with } (hint: close it with }" in result.stderr
+    zh = invoke("validate", str(library / "mini"), "--lang", "zh")
+    assert "没有用 } 结束（提示：请用 } 结束" in zh.stderr
+
+
+def test_unclosed_toml_string_is_explained(library):
+    toml = library / "mini" / "pack.toml"
+    text = toml.read_text("utf-8")
+    toml.write_text(text.replace('title = "', 'title = "未结束的标题\ntitle2 = "', 1), "utf-8")
+    result = invoke("validate", str(library / "mini"))
+    assert "a string is not closed on this line" in result.stderr
+
+
+def test_library_search_outside_the_project_says_where_it_looked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("library", "search", "盒模型", "--lang", "zh")
+    assert result.exit_code == 0
+    assert "resource_packs 中没有资源包：请在包含 resource_packs/ 的目录中运行，或使用 --packs 目录。" in result.stderr
+
+
+def test_library_search_shows_the_first_problems_then_the_command_for_all(library):
+    toml = library / "mini" / "pack.toml"
+    toml.write_text(toml.read_text("utf-8") + "".join(
+        f'\n  [[sections.resources]]\n  id = "bad{i}"\n  type = "video"\n  title = "坏{i}"\n' for i in range(4)), "utf-8")
+    result = invoke("library", "search", "--packs", str(library))
+    assert result.exit_code == 0
+    assert result.stderr.count("unknown-type: Unknown resource type 'video'") == 3
+    assert f"… 4 problem(s) in all; 'certbridge validate {library}' lists them." in result.stderr
+
+
+def test_report_to_an_unwritable_place_is_an_input_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("", "utf-8")
+    result = invoke("report", str(REPO / "resource_packs" / "web-frontend-basic"), "--format", "json",
+                    "--out", str(blocker / "r.json"),
+                    env={"CERTBRIDGE_URL": "http://127.0.0.1:9", "CERTBRIDGE_STATE_DIR": str(tmp_path / "state")})
+    assert_clean(result, ExitCode.INVALID_INPUT)
+    assert f"Error: {blocker}" in result.stderr and "Check the path" in result.stderr
+
+
+def test_report_points_to_doctor_when_courses_cannot_be_read(tmp_path):
+    result = invoke("report", str(REPO / "resource_packs" / "web-frontend-basic"),
+                    env={"CERTBRIDGE_URL": "http://127.0.0.1:9", "CERTBRIDGE_TOKEN": "",
+                         "CERTBRIDGE_STATE_DIR": str(tmp_path / "state")})
+    assert result.exit_code == 0  # the report was produced (docs/report.md)
+    assert "1 course(s) could not be read" in result.stderr and "certbridge doctor" in result.stderr
+
+
+def test_sync_help_lists_the_exit_codes():
+    result = invoke("sync", "-h")
+    assert "130  interrupted; the next run resumes" in result.output and "5  --max-changes" in result.output

@@ -50,7 +50,8 @@ def command_lang_option(f: Callable) -> Callable:
 
 
 def handle_errors(f: Callable) -> Callable:
-    """Turn a ``BridgeError`` into one message on stderr and its exit code."""
+    """Turn a ``BridgeError`` (or a file that cannot be read or written) into one message
+    on stderr and its exit code, never a traceback."""
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -64,6 +65,13 @@ def handle_errors(f: Callable) -> Callable:
         except KeyboardInterrupt:
             click.echo(tr("Interrupted.", "已中断。"), err=True)
             sys.exit(int(ExitCode.INTERRUPTED))
+        except OSError as err:
+            if not err.filename:
+                raise  # not a path the user gave: a bug, worth its traceback
+            click.echo(tr("Error: {where}: {why}", "错误：{where}：{why}", where=err.filename, why=err.strerror or err),
+                       err=True)
+            click.echo(tr("Check the path, its permissions and the free space.", "请检查路径、权限和剩余空间。"), err=True)
+            sys.exit(int(ExitCode.INVALID_INPUT))
 
     return wrapper
 

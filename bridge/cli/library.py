@@ -20,12 +20,20 @@ packs_option = click.option("--packs", "packs", multiple=True, type=click.Path(e
                                  "资源包目录（可重复；默认取配置中的 packs，否则为 resource_packs）。")
 
 
-def _index(packs: tuple[Path, ...], config: Config) -> LibraryIndex:
-    index = load_index(list(packs) or config.packs)
+def _index(packs: tuple[Path, ...], config: Config, shown: int = 3) -> LibraryIndex:
+    folders = list(packs) or config.packs
+    index = load_index(folders)
     errors = [p for p in index.catalog.problems if p.severity == "error"]
-    if errors:
-        click.echo(tr("{n} problem(s) in the packs; run 'certbridge validate' for details.",
-                      "资源包中有 {n} 个问题；详情请运行 certbridge validate。", n=len(errors)), err=True)
+    for problem in errors[:shown]:
+        click.echo(str(problem), err=True)
+    if len(errors) > shown:
+        command = "certbridge validate " + " ".join(str(f) for f in folders)
+        click.echo(tr("… {n} problem(s) in all; '{cmd}' lists them.", "……共 {n} 个问题；“{cmd}”会全部列出。",
+                      n=len(errors), cmd=command), err=True)
+    if not index.packs:
+        click.echo(tr("No pack found in {where}: run this in the folder holding resource_packs/, or give --packs DIR.",
+                      "{where} 中没有资源包：请在包含 resource_packs/ 的目录中运行，或使用 --packs 目录。",
+                      where=", ".join(str(f) for f in folders)), err=True)
     return index
 
 

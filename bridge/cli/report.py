@@ -39,7 +39,7 @@ def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> f
               help="Write to this file instead of standard output. 写入文件。")
 @click.option("--fail-under", metavar="PCT", callback=_percent,
               help="Exit 1 when any course is below PCT percent online (or cannot be read). "
-                   "任一课程上线率低于 PCT% （或无法读取）时退出码为 1。")
+                   "任一课程上线率低于 PCT%（或无法读取）时退出码为 1。")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="certbridge.toml (default: $CERTBRIDGE_CONFIG or ./certbridge.toml). 配置文件。")
 @command_lang_option
@@ -50,8 +50,7 @@ def report(packs: tuple[str, ...], category: str | None, site: str | None, all_s
     against the pack's target, and which skill requirements have nothing online.
     Each run adds the figures to the site's history (trend charts).
 
-    报告各课程已在 Moodle 上线的资源占计划资源的比例（实时读取）、是否达到目标，
-    以及哪些职业技能要求尚无上线资源。每次运行都会记录到历史，用于趋势图。
+    报告各课程已在 Moodle 上线的资源占计划资源的比例（实时读取）、是否达到目标，以及哪些职业技能要求尚无上线资源。每次运行都会记录到历史，用于趋势图。
 
     PACK is a pack id or folder (default: every pack in the config). Exit code 0 when
     the report was produced; 1 with --fail-under when a course is below it.
@@ -70,6 +69,12 @@ def report(packs: tuple[str, ...], category: str | None, site: str | None, all_s
             click.echo(text.encode(CSV_ENCODING), nl=False)
         else:
             click.echo(text, nl=False, color=color or None)
+    unreadable = [c for c in result.courses if not c.known]
+    if unreadable:
+        click.echo(tr("{n} course(s) could not be read (the reason is in the report); 'certbridge doctor' checks "
+                      "the site and says how to fix it.",
+                      "{n} 个课程无法读取（原因见报告）；“certbridge doctor”可检查站点并给出修复方法。", n=len(unreadable)),
+                   err=True)
     if fail_under is not None:
         failing = result.failing(fail_under)
         if failing:

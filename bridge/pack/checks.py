@@ -113,7 +113,7 @@ def _check_quiz(resource: Resource, problems: ProblemList) -> None:
 
     _, quiz_problems = check_quiz_file(resource.source)
     for qp in quiz_problems:
-        message = f"{qp.code}: {qp.message}" + (f" {qp.hint}" if qp.hint else "")
+        message = f"{qp.code}: {qp.message}" + (tr(" (hint: {h})", "（提示：{h}）", h=qp.hint) if qp.hint else "")
         problems.items.append(Problem(str(qp.file), qp.line, "quiz-invalid", message))
 
 

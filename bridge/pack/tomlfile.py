@@ -43,6 +43,9 @@ def read_toml(path: Path, problems: ProblemList) -> tuple[dict[str, Any] | None,
     except tomllib.TOMLDecodeError as err:
         match = re.search(r"line (\d+)", str(err))
         detail = re.sub(r"\s*\(at .*?\)$", "", str(err))
+        if detail.startswith("Illegal character '\\n'"):  # what tomllib says for an unclosed "…
+            detail += tr(" (a string is not closed on this line: end it with the same quote)",
+                         "（这一行的字符串没有结束：请用相同的引号结束它）")
         problems.add(int(match.group(1)) if match else None, "toml-syntax",
                      tr("TOML syntax error: {detail}. Fix this line (strings need quotes, tables [name]).",
                         "TOML 语法错误：{detail}。请修改这一行（字符串要加引号，表写作 [name]）。", detail=detail))

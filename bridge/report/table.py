@@ -42,20 +42,22 @@ def render_table(report: CompletionReport, *, lang: str, color: bool = False) ->
             parts[status_col] = click.style(parts[status_col], fg=_STATUS_COLOUR[status], bold=status != "meets")
         return "  ".join(parts).rstrip()
 
+    colon = "：" if lang == "zh" else ": "
     out = [line(head, None), "  ".join("-" * w for w in widths)]
     for cells, status, course in zip(rows, statuses, report.courses):
         out.append(line(cells, status))
         if course.error:
-            reason = f"    {t['reason']}: {course.error}"
+            reason = f"    {t['reason']}{colon}{course.error}"
             out.append(click.style(reason, fg="yellow") if color else reason)
     for cov in report.coverage:
         if cov.known and cov.uncovered:
             prefix = f"{cov.site} " if multi else ""
             out.append("")
-            out.append(f"{prefix}{cov.shortname} — {t['uncovered_title']} ({len(cov.uncovered)}/{cov.total}):")
+            share = f"（{len(cov.uncovered)}/{cov.total}）" if lang == "zh" else f" ({len(cov.uncovered)}/{cov.total})"
+            out.append(f"{prefix}{cov.shortname} — {t['uncovered_title']}{share}{colon.strip()}")
             out.extend(f"  {rc.requirement.code}  {rc.requirement.text}" for rc in cov.uncovered)
     s = report.summary
     out.append("")
-    out.append(f"{t['courses']}: {s['courses']}   {t['meets']}: {s['meets_target']}   "
-               f"{t['below']}: {s['below_target']}   {t['unknown_courses']}: {s['unknown']}")
+    out.append(f"{t['courses']}{colon}{s['courses']}   {t['meets']}{colon}{s['meets_target']}   "
+               f"{t['below']}{colon}{s['below_target']}   {t['unknown_courses']}{colon}{s['unknown']}")
     return "\n".join(out) + "\n"
