@@ -206,6 +206,22 @@ def test_a_skipped_pack_names_its_problem_with_file_and_line(world):
     assert "failed" not in result.stdout and "1 pack(s) or course(s) cannot be planned" in result.stdout
 
 
+def test_an_unreadable_course_is_named_and_points_to_doctor(world, monkeypatch):
+    from bridge.moodle.errors import AccessDenied
+    from bridge.sync import run
+    from bridge.sync.snapshot import CourseSnapshot
+
+    def unreadable(client, shortname, prefix, courseid=None):
+        return CourseSnapshot(shortname, prefix, error=AccessDenied("access denied: no course rights"))
+
+    monkeypatch.setattr(run, "read_course", unreadable)
+    sb, pack, state = world
+    result = run_cli(sb, state, "sync", str(pack.folder))
+    assert result.exit_code == ExitCode.FAILURES
+    assert "DEMO-101: access denied: no course rights" in result.stderr
+    assert "1 course(s) could not be read and were left as they are; 'certbridge doctor'" in result.stderr
+
+
 def test_sync_with_no_pack_says_where_it_looked(world, tmp_path):
     sb, _, state = world
     empty = tmp_path / "empty"
@@ -251,6 +267,14 @@ def test_quiz_problem_in_a_pack_separates_message_and_hint(library):
     assert "is not closed with } (hint: close it with }" in result.stderr
     zh = invoke("validate", str(library / "mini"), "--lang", "zh")
     assert "没有用 } 结束（提示：请用 } 结束" in zh.stderr
+
+
+def test_a_task_code_given_as_skill_names_its_requirements(library):
+    toml = library / "mini" / "pack.toml"
+    toml.write_text(toml.read_text("utf-8").replace('skills = ["1.2.1"]', 'skills = ["1.1"]', 1), "utf-8")
+    result = invoke("validate", str(library / "mini"))
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "'1.1' is a task or area: use its requirements (1.1.1, 1.1.2)." in result.stderr
 
 
 def test_unclosed_toml_string_is_explained(library):

@@ -41,12 +41,17 @@ def _check_url(resource: Resource, problems: ProblemList) -> None:
 def _check_skills(pack: Pack, resource: Resource, requirements: dict, problems: ProblemList) -> None:
     for code in resource.skills:
         if code not in requirements:
+            # A task or area code (1.1) is a common slip: name the requirements under it.
+            below = [c for c in requirements if c.startswith(f"{code}.")]
+            more = tr(" '{c}' is a task or area: use its requirements ({list}).",
+                      "“{c}”是工作任务或工作领域：请使用其下的职业技能要求（{list}）。",
+                      c=code, list=", ".join(below[:6]) + (" …" if len(below) > 6 else "")) if below else ""
             problems.add(resource.line_of("skills"), "unknown-skill",
                          tr("Skill code '{c}' is not a requirement of {cert} at level {level} (standard {std}). "
                             "Use a code from that level's table.",
                             "技能编码“{c}”不是《{cert}》{level}标准（{std}）中的职业技能要求。请使用该等级表中的编码。",
                             c=code, cert=pack.certificate.name, level=pack.certificate.level,
-                            std=pack.certificate.standard.id))
+                            std=pack.certificate.standard.id) + more)
 
 
 def _check_ready(pack: Pack, resource: Resource, problems: ProblemList, max_bytes: int) -> None:

@@ -280,6 +280,11 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
     course_errors = [w for w in plan.courses if w.plan.error]
     for work in course_errors:
         reporter.message(f"{work.desired.shortname}: {work.plan.error}", level="error")
+    if course_errors:
+        reporter.message(tr("{n} course(s) could not be read and were left as they are; 'certbridge doctor' checks the "
+                            "site, and the next run retries them.",
+                            "{n} 个课程无法读取，未做更改；“certbridge doctor”可检查站点，下次运行会重试。",
+                            n=len(course_errors)), level="error")
     for group in group_failures(failed):
         reporter.failure_group(group)
     totals = dict.fromkeys(P.SUMMARY_KINDS, 0)
