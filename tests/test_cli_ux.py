@@ -323,3 +323,11 @@ def test_report_points_to_doctor_when_courses_cannot_be_read(tmp_path):
 def test_sync_help_lists_the_exit_codes():
     result = invoke("sync", "-h")
     assert "130  interrupted; the next run resumes" in result.output and "5  --max-changes" in result.output
+
+
+def test_report_for_an_unknown_category_lists_the_categories(tmp_path):
+    result = invoke("report", str(REPO / "resource_packs"), "--category", "不存在学院", "--lang", "zh",
+                    env={"CERTBRIDGE_URL": "http://127.0.0.1:9", "CERTBRIDGE_STATE_DIR": str(tmp_path / "state")})
+    assert result.exit_code == 0  # a report was produced (docs/report.md): just an empty one
+    assert "没有课程属于类别“不存在学院”；资源包中的类别有：" in result.stderr
+    assert "信息工程学院 / 软件技术专业" in result.stderr

@@ -12,6 +12,7 @@ from bridge.config import load_config
 from bridge.errors import ExitCode
 from bridge.i18n import get_lang, tr
 from bridge.report import FORMATS, render, run_report, write_report
+from bridge.report.run import select_packs
 from bridge.report.csv_report import ENCODING as CSV_ENCODING
 
 
@@ -69,6 +70,11 @@ def report(packs: tuple[str, ...], category: str | None, site: str | None, all_s
             click.echo(text.encode(CSV_ENCODING), nl=False)
         else:
             click.echo(text, nl=False, color=color or None)
+    if category and not result.courses:
+        known = sorted({" / ".join(p.course.category) for p in select_packs(config, packs)})
+        click.echo(tr("No course is in category '{c}'; the packs' categories: {known}.",
+                      "没有课程属于类别“{c}”；资源包中的类别有：{known}。", c=category, known="; ".join(known) or "-"),
+                   err=True)
     unreadable = [c for c in result.courses if not c.known]
     if unreadable:
         click.echo(tr("{n} course(s) could not be read (the reason is in the report); 'certbridge doctor' checks "
