@@ -331,3 +331,17 @@ def test_report_for_an_unknown_category_lists_the_categories(tmp_path):
     assert result.exit_code == 0  # a report was produced (docs/report.md): just an empty one
     assert "没有课程属于类别“不存在学院”；资源包中的类别有：" in result.stderr
     assert "信息工程学院 / 软件技术专业" in result.stderr
+
+
+@pytest.mark.parametrize("args,zh", [
+    (["validate"], "错误：缺少参数 'PATHS...'。"),
+    (["sync", "--dryrun"], "错误：没有选项 '--dryrun'；是否应为 '--dry-run'"),
+    (["report", "--format", "pdf"], "错误：'--format' 的值无效：'pdf' 不是可选值（'table', 'json', 'csv', 'html'）之一。"),
+    (["synk"], "错误：没有命令 'synk'；是否应为 'sync'？"),
+])
+def test_usage_errors_follow_the_language(args, zh):
+    result = invoke("--lang", "zh", *args)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert zh in result.stderr and "-h”查看帮助" in result.stderr
+    english = invoke("--lang", "en", *args)
+    assert english.exit_code == ExitCode.INVALID_INPUT and "Error: " in english.stderr and "错误" not in english.stderr

@@ -9,10 +9,10 @@ import click
 
 from bridge import __version__
 from bridge.cli import library, pack, plugin, quiz, report, sandbox, sync
-from bridge.cli.common import CONTEXT_SETTINGS, apply_lang, lang_option
+from bridge.cli.common import CONTEXT_SETTINGS, CertbridgeGroup, apply_lang, lang_option
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=CertbridgeGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="certbridge")
 @lang_option
 def main(lang: str | None) -> None:

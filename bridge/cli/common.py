@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from typing import Any, Callable
 
 import click
 
 from bridge.errors import BridgeError, ExitCode
-from bridge.i18n import set_lang, tr
+from bridge.i18n import get_lang, set_lang, tr
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -78,3 +79,59 @@ def handle_errors(f: Callable) -> Callable:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+
+
+#: click's own usage messages (English only) → Chinese; anything not listed stays English.
+_CLICK_ZH = [
+    (r"No such option:? (\S+?)\.?(?: \(?Did you mean(?: one of:)? (.+?)\?\)?)?$",
+     lambda m: f"没有选项 {m[1]}" + (f"；是否应为 {m[2]}？" if m[2] else "。")),
+    (r"No such command (\S+?)\.(?: Did you mean (.+?)\?)?$",
+     lambda m: f"没有命令 {m[1]}" + (f"；是否应为 {m[2]}？" if m[2] else "。")),
+    (r"Missing argument (.+?)\.$", lambda m: f"缺少参数 {m[1]}。"),
+    (r"Missing option (.+?)\.(.*)$", lambda m: f"缺少选项 {m[1]}。{m[2]}"),
+    (r"Option (.+?) requires an argument\.$", lambda m: f"选项 {m[1]} 需要一个值。"),
+    (r"Got unexpected extra arguments? \((.+)\)$", lambda m: f"多余的参数：{m[1]}。"),
+    (r"Invalid value for (.+?): (.+)$", lambda m: f"{m[1]} 的值无效：{_click_zh(m[2])}"),
+    (r"(?:File|Directory|Path) (.+?) does not exist\.$", lambda m: f"{m[1]} 不存在。"),
+    (r"(?:File|Path) (.+?) is a directory\.$", lambda m: f"{m[1]} 是目录，应为文件。"),
+    (r"(?:Directory|Path) (.+?) is a file\.$", lambda m: f"{m[1]} 是文件，应为目录。"),
+    (r"(.+?) is not one of (.+)\.$", lambda m: f"{m[1]} 不是可选值（{m[2]}）之一。"),
+    (r"(.+?) is not a valid (integer|float)( range)?\.$", lambda m: f"{m[1]} 不是有效的{'整数' if m[2] == 'integer' else '数字'}。"),
+]
+
+
+def _click_zh(message: str) -> str:
+    for pattern, to_zh in _CLICK_ZH:
+        match = re.match(pattern, message, re.S)
+        if match:
+            return to_zh(match)
+    return message
+
+
+def show_click_error(error: click.ClickException) -> None:
+    """click's usage error, in Chinese when that is the language (click speaks only English)."""
+    if get_lang() != "zh":
+        error.show()
+        return
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        click.echo(f"请运行“{ctx.command_path} -h”查看帮助。\n", err=True)
+    click.echo(f"错误：{_click_zh(error.format_message())}", err=True)
+
+
+class CertbridgeGroup(click.Group):
+    """The top-level group: as click's, but usage errors follow ``--lang``/the locale."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as error:
+            show_click_error(error)
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:  # Ctrl-C outside a command's own handling
+            click.echo(tr("Interrupted.", "已中断。"), err=True)
+            sys.exit(int(ExitCode.INTERRUPTED))
+        sys.exit(0)
