@@ -285,11 +285,14 @@ def test_unclosed_toml_string_is_explained(library):
     assert "a string is not closed on this line" in result.stderr
 
 
-def test_library_search_outside_the_project_says_where_it_looked(tmp_path, monkeypatch):
+def test_library_outside_the_project_says_where_it_looked_and_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("library", "search", "盒模型", "--lang", "zh")
-    assert result.exit_code == 0
+    assert_clean(result, ExitCode.INVALID_INPUT)
     assert "resource_packs 中没有资源包：请在包含 resource_packs/ 的目录中运行，或使用 --packs 目录。" in result.stderr
+    site = invoke("library", "site", "--out", str(tmp_path / "catalogue"))
+    assert_clean(site, ExitCode.INVALID_INPUT)
+    assert not (tmp_path / "catalogue").exists()
 
 
 def test_library_search_shows_the_first_problems_then_the_command_for_all(library):

@@ -7,6 +7,7 @@ import click
 
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
 from bridge.config import Config, load_config
+from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
 from bridge.library.index import LibraryIndex, load_index
 from bridge.library.links import configured_links
@@ -31,9 +32,10 @@ def _index(packs: tuple[Path, ...], config: Config, shown: int = 3) -> LibraryIn
         click.echo(tr("… {n} problem(s) in all; '{cmd}' lists them.", "……共 {n} 个问题；“{cmd}”会全部列出。",
                       n=len(errors), cmd=command), err=True)
     if not index.packs:
-        click.echo(tr("No pack found in {where}: run this in the folder holding resource_packs/, or give --packs DIR.",
-                      "{where} 中没有资源包：请在包含 resource_packs/ 的目录中运行，或使用 --packs 目录。",
-                      where=", ".join(str(f) for f in folders)), err=True)
+        # Nothing to search, and a catalogue built now would replace a good one with an empty page.
+        raise BridgeError(tr("No pack found in {where}: run this in the folder holding resource_packs/, or give "
+                             "--packs DIR.", "{where} 中没有资源包：请在包含 resource_packs/ 的目录中运行，或使用 --packs 目录。",
+                             where=", ".join(str(f) for f in folders)), exit_code=ExitCode.INVALID_INPUT)
     return index
 
 
