@@ -1,4 +1,5 @@
 """Every recorded Moodle failure becomes its typed error; successes of odd shapes pass."""
+import requests
 import pytest
 import responses
 from fixtures.contract import SITE, Contract, make_client
@@ -235,3 +236,22 @@ def test_errors_pickle_round_trip():
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is errors.InvalidParameter
     assert (back.errorcode, back.debuginfo, str(back)) == (err.errorcode, err.debuginfo, str(err))
+
+
+@pytest.mark.parametrize("exc, phrase", [
+    (requests.exceptions.ConnectionError("HTTPConnectionPool(host='x', port=1): Max retries exceeded with url: "
+                                         "/webservice/rest/server.php (Caused by NewConnectionError(': Failed to "
+                                         "establish a new connection: [Errno 111] Connection refused'))"),
+     "connection refused"),
+    (requests.exceptions.SSLError("HTTPSConnectionPool(host='x', port=443): Max retries exceeded (Caused by "
+                                  "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] "
+                                  "certificate verify failed: self-signed certificate')))"),
+     "certificate is not trusted"),
+])
+def test_connection_failures_are_described_briefly(exc, phrase):
+    client = make_client(retries=0)
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.POST, SITE + "/webservice/rest/server.php", body=exc)
+        with pytest.raises(errors.TransportError) as info:
+            client.site_info()
+    assert phrase in info.value.message and "Max retries" not in info.value.message

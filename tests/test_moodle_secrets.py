@@ -132,3 +132,10 @@ def test_every_recorded_error_renders_without_the_token(caplog):
                 client.call(exchange["function"] or "", write=False)
             assert_clean(info.value)
     assert TOKEN not in caplog.text
+
+
+def test_a_very_short_wrong_token_does_not_mask_letters_inside_words():
+    from bridge.moodle.requester import Requester
+
+    requester = Requester(SITE, "x")
+    assert requester.redact("Max retries exceeded; token x rejected") == "Max retries exceeded; token *** rejected"

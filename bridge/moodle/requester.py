@@ -9,6 +9,7 @@ idnumber.
 from __future__ import annotations
 
 import json
+import re
 import logging
 import threading
 import time
@@ -85,6 +86,20 @@ class MinInterval:
             self._next = max(now, self._next) + self.interval
         if wait > 0:
             self._sleep(wait)
+
+
+#: Recognisable causes of a failed connection: (text or exception name, English, Chinese).
+_CAUSES = (
+    ("CERTIFICATE_VERIFY_FAILED", "the site's TLS certificate is not trusted", "站点的 TLS 证书不受信任"),
+    ("SSLError", "the TLS handshake failed", "TLS 握手失败"),
+    ("Connection refused", "connection refused: nothing listens at that address and port",
+     "连接被拒绝：该地址和端口上没有服务"),
+    ("Name or service not known", "the host name is not known (DNS)", "无法解析主机名（DNS）"),
+    ("NameResolutionError", "the host name is not known (DNS)", "无法解析主机名（DNS）"),
+    ("ConnectTimeout", "no connection within the time limit", "在限定时间内无法建立连接"),
+    ("ReadTimeout", "no answer within the time limit", "在限定时间内没有应答"),
+    ("Network is unreachable", "the network is unreachable", "网络不可达"),
+)
 
 
 def _nothing_sent(exc: requests.RequestException) -> bool:
@@ -170,7 +185,12 @@ class Requester:
     def redact(self, text: str) -> str:
         """``text`` with the token replaced, for anything built from the site's replies."""
         secret = self._token.reveal()
-        return text.replace(secret, "***") if secret and isinstance(text, str) else text
+        if not secret or not isinstance(text, str) or secret not in text:
+            return text
+        if len(secret) >= 8:  # real tokens are 32 characters: mask every occurrence
+            return text.replace(secret, "***")
+        # A (wrong) very short token: mask it as a whole word, not letters inside words.
+        return re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", "***", text)
 
     def close(self) -> None:
         self.session.close()
@@ -267,8 +287,13 @@ class Requester:
         return attempt + 1
 
     def _describe(self, exc: Exception) -> str:
-        # requests' messages name the URL (no token: it is never in a URL) and the cause.
-        return clip(self.redact(str(exc))) or type(exc).__name__
+        """A short cause for people; urllib3's own text ("HTTPConnectionPool(...): Max
+        retries exceeded ...") says little to a teacher or an administrator."""
+        text = str(exc)
+        for needle, en, zh in _CAUSES:
+            if needle in text or needle == type(exc).__name__:
+                return tr(en, zh)
+        return clip(self.redact(text)) or type(exc).__name__
 
     # -- bodies ----------------------------------------------------------------------
 
