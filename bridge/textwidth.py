@@ -2,7 +2,17 @@
 combining mark none, so tables of Chinese text still line up."""
 from __future__ import annotations
 
+import re
 import unicodedata
+
+# C0/C1 controls and DEL, except tab and newline: text from a Moodle site (error messages,
+# names) must not be able to move the cursor or recolour a terminal.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without terminal control characters (escape sequences lose their ESC)."""
+    return _CONTROLS.sub("", text)
 
 
 def display_width(text: str) -> int:
@@ -13,6 +23,7 @@ def display_width(text: str) -> int:
 
 def clip(text: str, width: int) -> str:
     """``text`` cut to at most ``width`` columns, with an ellipsis when cut."""
+    text = printable(text)
     if display_width(text) <= width:
         return text
     out, used = [], 0
@@ -27,5 +38,6 @@ def clip(text: str, width: int) -> str:
 
 def pad(text: str, width: int, right: bool = False) -> str:
     """``text`` padded with spaces to ``width`` columns, on the left when ``right``."""
+    text = printable(text)
     gap = " " * max(0, width - display_width(text))
     return gap + text if right else text + gap

@@ -348,3 +348,12 @@ def test_usage_errors_follow_the_language(args, zh):
     assert zh in result.stderr and "-h”查看帮助" in result.stderr
     english = invoke("--lang", "en", *args)
     assert english.exit_code == ExitCode.INVALID_INPUT and "Error: " in english.stderr and "错误" not in english.stderr
+
+
+def test_terminal_control_characters_from_a_site_never_reach_the_terminal():
+    from bridge.textwidth import clip, pad, printable
+
+    hostile = "bad\x1b[2J\x1b]0;title\x07 token\x9b31m"
+    assert "\x1b" not in printable(hostile) and "\x07" not in printable(hostile) and "\x9b" not in printable(hostile)
+    assert printable("行1\n\t行2") == "行1\n\t行2"
+    assert "\x1b" not in clip(hostile, 8) and "\x1b" not in pad(hostile, 40)

@@ -10,6 +10,7 @@ from typing import Any, Callable
 import click
 
 from bridge.errors import BridgeError, ExitCode
+from bridge.textwidth import printable
 from bridge.i18n import get_lang, set_lang, tr
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -59,9 +60,9 @@ def handle_errors(f: Callable) -> Callable:
         try:
             return f(*args, **kwargs)
         except BridgeError as err:
-            click.echo(tr("Error: {msg}", "错误：{msg}", msg=err.message), err=True)
+            click.echo(printable(tr("Error: {msg}", "错误：{msg}", msg=err.message)), err=True)
             if err.hint:
-                click.echo(err.hint, err=True)
+                click.echo(printable(err.hint), err=True)
             sys.exit(int(err.exit_code))
         except KeyboardInterrupt:
             click.echo(tr("Interrupted.", "已中断。"), err=True)

@@ -7,7 +7,7 @@ import click
 from bridge.report.completion import HIDDEN, MISSING, OUTDATED, PLANNED, UNKNOWN
 from bridge.report.labels import labels
 from bridge.report.model import CompletionReport
-from bridge.textwidth import clip, display_width, pad
+from bridge.textwidth import clip, display_width, pad, printable
 
 _STATUS_COLOUR = {"meets": "green", "below": "red", "unknown": "yellow"}
 _FULLNAME_CELLS = 32
@@ -47,7 +47,7 @@ def render_table(report: CompletionReport, *, lang: str, color: bool = False) ->
     for cells, status, course in zip(rows, statuses, report.courses):
         out.append(line(cells, status))
         if course.error:
-            reason = f"    {t['reason']}{colon}{course.error}"
+            reason = f"    {t['reason']}{colon}{printable(course.error)}"
             out.append(click.style(reason, fg="yellow") if color else reason)
     for cov in report.coverage:
         if cov.known and cov.uncovered:

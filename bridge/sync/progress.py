@@ -16,6 +16,7 @@ from typing import IO
 from bridge.i18n import tr
 from bridge.moodle.errors import AmbiguousWrite, FileTooLarge
 from bridge.sync import planner as P
+from bridge.textwidth import printable
 from bridge.sync.executor import ActionResult
 
 
@@ -130,7 +131,7 @@ class TextReporter(Reporter):
         with self._lock:
             if self.tty and self.total:
                 self.out.write("\r\033[K")
-            self.out.write(text + "\n")
+            self.out.write(printable(text) + "\n")
             self._bar()
             self.out.flush()
 
