@@ -122,7 +122,7 @@ def _attach_standard(pack: Pack, cache: dict, problems: list[Problem]) -> None:
         return
     path = find_standard(ref, pack.root, [pack.root.parent / STANDARDS_DIR, pack.root / STANDARDS_DIR])
     if path is None:
-        problems.append(Problem(str(pack.file), None, "standard-missing",
+        problems.append(Problem(str(pack.file), cert.spot.line("standard") if cert.spot else None, "standard-missing",
                                 tr("Standard '{ref}' not found: put {ref}.toml in {dir}, or give a .toml path inside the pack.",
                                    "找不到标准“{ref}”：请将 {ref}.toml 放在 {dir}，或填写资源包内的 .toml 路径。",
                                    ref=ref, dir=pack.root.parent / STANDARDS_DIR)))
@@ -134,7 +134,7 @@ def _attach_standard(pack: Pack, cache: dict, problems: list[Problem]) -> None:
     problems.extend(std_problems)
     cert.standard = standard
     if standard is not None and cert.level and cert.level not in standard.levels:
-        problems.append(Problem(str(pack.file), None, "bad-level",
+        problems.append(Problem(str(pack.file), cert.spot.line("level") if cert.spot else None, "bad-level",
                                 tr("Standard '{s}' has no table for level {l}.", "标准“{s}”中没有{l}等级的要求表。",
                                    s=standard.id, l=cert.level)))
 

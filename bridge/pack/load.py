@@ -92,7 +92,8 @@ class PackLoader:
                                  "未知的等级“{v}”：请使用 初级、中级、高级（或 elementary、intermediate、advanced）。",
                                  v=table.get("level")))
         return Certificate(name=str(table.get("name", "")), issuer=str(table.get("issuer", "")),
-                           level=level or "", standard=None, standard_ref=str(table.get("standard", "")))
+                           level=level or "", standard=None, standard_ref=str(table.get("standard", "")),
+                           spot=SourceSpot(self.lines, ("certificate",)))
 
     def _course(self, table: Any) -> Course | None:
         if table is None:

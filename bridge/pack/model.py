@@ -71,6 +71,7 @@ class Certificate:
     level: str  # canonical: 初级 | 中级 | 高级
     standard: Standard | None
     standard_ref: str = ""  # as written: a standard id or a .toml path inside the pack
+    spot: SourceSpot | None = field(default=None, repr=False, compare=False)  # the [certificate] table
 
 
 @dataclass
