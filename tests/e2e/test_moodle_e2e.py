@@ -10,11 +10,13 @@ import hashlib
 import time
 import uuid
 import warnings
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
 
 from bridge.moodle import API_VERSION, MoodleClient, errors
+from bridge.quiz import load_questions, summarize, to_moodle_xml
 
 pytestmark = pytest.mark.e2e
 
@@ -254,3 +256,24 @@ def test_token_without_rights_gets_access_denied(moodle_site, course):
             low.create_course(f"CB-E2E-LOW-{RUN}", "should not exist", 1)
         with pytest.raises(errors.AccessDenied):
             low.call("local_certbridge_get_modules", write=False, courseid=course, prefix=PREFIX)
+
+
+SAMPLE_QUIZZES = sorted(p for p in (Path(__file__).resolve().parents[2] / "resource_packs").glob("*/quizzes/*")
+                        if p.suffix in (".gift", ".xml"))
+
+
+@pytest.mark.parametrize("source", SAMPLE_QUIZZES, ids=[p.name for p in SAMPLE_QUIZZES])
+def test_sample_pack_quiz_imports_every_question(client, course, sections, tmp_path, source):
+    """Each sample pack's quiz, converted by certbridge, is accepted whole by the site's importer."""
+    bank = load_questions(source)
+    xml = to_moodle_xml(bank)
+    expected = sum(summarize(bank).values())
+    idnumber = PREFIX + "sample-" + hashlib.sha1(source.name.encode()).hexdigest()[:8]
+    quiz = client.upsert_module(course, idnumber=idnumber, modname="quiz", section=3, name=source.stem)
+    try:
+        imported = client.import_questions(quiz.cmid, draftitemid=upload_one(client, tmp_path, "q.xml", xml),
+                                           filename="q.xml")
+        assert imported.questioncount == expected
+        assert imported.fingerprint == sha1(xml)
+    finally:
+        client.delete_module(course, idnumber, PREFIX)
