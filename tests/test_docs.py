@@ -34,3 +34,14 @@ def test_every_command_is_in_the_readme(name):
 @pytest.mark.parametrize("code", [int(c) for c in ExitCode])
 def test_every_exit_code_is_in_the_readme(code):
     assert re.search(rf"^\| {code} \|", README, re.M), f"exit code {code} is not in README.md"
+
+
+def test_readme_config_example_is_a_valid_config(tmp_path, monkeypatch):
+    from bridge.config import load_config
+
+    monkeypatch.delenv("CERTBRIDGE_URL", raising=False)
+    example = re.search(r"```toml\n(.*?)```", README, re.S).group(1)
+    (tmp_path / "certbridge.toml").write_text(example, "utf-8")
+    config = load_config(tmp_path / "certbridge.toml")
+    assert [s.name for s in config.sites] == ["campus"]
+    assert config.sites[0].token_env == "CAMPUS_MOODLE_TOKEN"
