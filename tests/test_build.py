@@ -49,3 +49,28 @@ def test_build_refuses_invalid_packs(library, tmp_path):
     result = CliRunner().invoke(main, ["build", str(library / "mini"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "unknown-type" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_validation_and_the_desired_state_render_each_page_and_parse_each_quiz_once(library, monkeypatch):
+    import bridge.quiz
+    from bridge.pack import load_catalog
+    from bridge.render import desired, pages
+
+    calls = {"render": 0, "quiz": 0}
+    real_render, real_load = pages.render_page, bridge.quiz.load_questions
+
+    def counting_render(*args, **kwargs):
+        calls["render"] += 1
+        return real_render(*args, **kwargs)
+
+    def counting_load(*args, **kwargs):
+        calls["quiz"] += 1
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "render_page", counting_render)
+    monkeypatch.setattr(desired, "render_page", counting_render)
+    monkeypatch.setattr(bridge.quiz, "load_questions", counting_load)
+    pack = load_catalog([library / "mini"]).selected()[0]
+    course = desired.desired_course(pack)
+    assert calls["render"] == 2  # the two ready pages, once each
+    assert calls["quiz"] <= 1 and course.module("certbridge:mini:quiz1").fingerprint

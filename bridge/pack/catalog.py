@@ -173,7 +173,7 @@ def _follow(pack: Pack, resource: Resource, catalog: Catalog) -> tuple[Resource 
         current = target
     resolved = dataclasses.replace(
         current, id=resource.id, section=resource.section, position=resource.position, spot=resource.spot,
-        keys=resource.keys, use=resource.use,
+        keys=resource.keys, use=resource.use, memo={},  # rendered per using course, never shared
         title=resource.title or current.title,
         visible=resource.visible if "visible" in resource.keys else current.visible,
         description=resource.description if "description" in resource.keys else current.description,

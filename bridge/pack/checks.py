@@ -116,7 +116,9 @@ def _check_file(resource: Resource, problems: ProblemList, max_bytes: int) -> bo
 def _check_quiz(resource: Resource, problems: ProblemList) -> None:
     from bridge.quiz import check_quiz_file
 
-    _, quiz_problems = check_quiz_file(resource.source)
+    bank, quiz_problems = check_quiz_file(resource.source)
+    if bank is not None:
+        resource.memo["quiz"] = bank
     for qp in quiz_problems:
         message = f"{qp.code}: {qp.message}" + (tr(" (hint: {h})", "（提示：{h}）", h=qp.hint) if qp.hint else "")
         problems.items.append(Problem(str(qp.file), qp.line, "quiz-invalid", message))
@@ -128,9 +130,9 @@ def _check_page(pack: Pack, resource: Resource, problems: ProblemList) -> None:
     try:
         if resource.type == "label":
             if resource.text is None:
-                read_text(resource.source)
+                resource.memo["text"] = read_text(resource.source)
         else:
-            render_page(pack, resource, resource.home_root)
+            resource.memo["page"] = render_page(pack, resource, resource.home_root)
     except RenderError as err:
         file = str(err.file) if err.file and err.file.is_absolute() else str(pack.file)
         line = err.line if err.file else resource.line_of("template" if resource.template else "source")

@@ -108,6 +108,9 @@ class Resource:
     home_root: Path | None = None  # folder of the home pack (templates are searched there)
     keys: frozenset[str] = frozenset()  # the keys written in pack.toml for this entry
     spot: SourceSpot | None = field(default=None, repr=False, compare=False)
+    #: Content already produced while validating (rendered page, parsed quiz), so the
+    #: desired state does not render or parse it a second time in the same run.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def line(self) -> int | None:

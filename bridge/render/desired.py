@@ -69,13 +69,15 @@ def build_payload(pack: Pack, resource: Resource, hasher: FileHasher) -> Payload
         assert resource.source is not None
         return Payload(resource.source.name, hasher.digest(resource.source), path=resource.source)
     if resource.type == "page":
-        data = render_page(pack, resource, resource.home_root).encode("utf-8")
+        html = resource.memo.get("page")
+        data = (html if html is not None else render_page(pack, resource, resource.home_root)).encode("utf-8")
         return Payload(f"{resource.id}.html", digest_bytes(data), data=data)
     if resource.type == "quiz":
         from bridge.quiz import load_questions, to_moodle_xml  # heavy (lxml); only when needed
 
         assert resource.source is not None
-        data = to_moodle_xml(load_questions(resource.source))
+        bank = resource.memo.get("quiz") or load_questions(resource.source)
+        data = to_moodle_xml(bank)
         return Payload(f"{resource.id}.xml", digest_bytes(data), data=data)
     if resource.type == "url":
         data = (resource.url or "").encode("utf-8")
@@ -91,7 +93,8 @@ def render_page_source(resource: Resource) -> str:
     from bridge.render.pages import read_text
 
     assert resource.source is not None
-    return read_text(resource.source)
+    text = resource.memo.get("text")
+    return text if text is not None else read_text(resource.source)
 
 
 def desired_module(pack: Pack, resource: Resource, hasher: FileHasher) -> DesiredModule:
