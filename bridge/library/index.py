@@ -169,9 +169,13 @@ def _render(entry: LibraryResource) -> tuple[str | None, str | None]:
         if r.type == "label":
             if r.text is not None:
                 return r.text, None
+            if "text" in r.memo:  # already read while validating
+                return r.memo["text"], None
             return (read_text(r.source), None) if r.source is not None else (None, None)
         if r.template is None and r.source is None:
             return None, None
+        if "page" in r.memo:  # already rendered while validating
+            return r.memo["page"], None
         return render_page(placement.pack, r, r.home_root), None
     except (RenderError, OSError) as err:
         return None, str(err)
