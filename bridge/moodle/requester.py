@@ -8,7 +8,6 @@ idnumber.
 """
 from __future__ import annotations
 
-import json
 import re
 import logging
 import threading
@@ -16,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
 import requests
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
@@ -303,7 +303,7 @@ class Requester:
         # Scrub the token at the source: nothing the site echoes can carry it further.
         text = self.redact(response.content.decode("utf-8", errors="replace").lstrip("\ufeff"))
         try:
-            body = json.loads(text)
+            body = orjson.loads(text)  # listings are large; orjson parses them several times faster
         except ValueError:
             body = _NOT_JSON
         if _is_exception_body(body):
