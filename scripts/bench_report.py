@@ -24,7 +24,7 @@ from bridge.pack.model import Certificate, Course, Pack, Requirement, Standard  
 from bridge.render.desired import DesiredCourse, DesiredModule  # noqa: E402
 from bridge.report.completion import course_completion  # noqa: E402
 from bridge.report.coverage import pack_coverage  # noqa: E402
-from bridge.report.gcpause import paused_gc  # noqa: E402
+from bridge.gcpause import paused_gc  # noqa: E402
 from bridge.report.model import CompletionReport, SiteRef  # noqa: E402
 from bridge.report.output import render, write_report  # noqa: E402
 from bridge.sync.snapshot import CourseSnapshot  # noqa: E402

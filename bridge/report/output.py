@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 
 from bridge.report.csv_report import ENCODING as CSV_ENCODING
-from bridge.report.gcpause import paused_gc
+from bridge.gcpause import paused_gc
 from bridge.report.csv_report import render_csv
 from bridge.report.html_report import render_html
 from bridge.report.json_report import render_json

@@ -21,7 +21,7 @@ from bridge.render.desired import DesiredCourse, desired_course
 from bridge.render.fingerprint import FileHasher
 from bridge.report.completion import CourseCompletion, course_completion, unknown_completion
 from bridge.report.coverage import PackCoverage, pack_coverage
-from bridge.report.gcpause import paused_gc
+from bridge.gcpause import paused_gc
 from bridge.report.history import course_history, record_figures
 from bridge.report.model import CompletionReport, SiteRef
 from bridge.sync.snapshot import CourseSnapshot, read_course

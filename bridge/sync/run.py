@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bridge.config import Config, Site, is_tls_error, tls_hint
 from bridge.errors import BridgeError, ExitCode
+from bridge.gcpause import paused_gc
 from bridge.i18n import tr
 from bridge.moodle import MoodleClient
 from bridge.moodle.errors import MoodleError, NotFound
@@ -189,7 +190,8 @@ def _read(client: MoodleClient, store: StateStore, course: DesiredCourse, *, wri
 def plan_site(config: Config, site: Site, options: RunOptions, reporter: Reporter) -> SitePlan:
     """What a sync would do. Reads Moodle; writes nothing there."""
     with _site_hints(site), StateStore(config.state_path(site)) as store, connect(site) as client:
-        return build_plan(config, site, options, store, client, reporter, writing=False)
+        with paused_gc():
+            return build_plan(config, site, options, store, client, reporter, writing=False)
 
 
 @contextmanager
@@ -238,7 +240,8 @@ def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporte
         run_id = store.begin_run()
         status = "interrupted"
         try:
-            plan = build_plan(config, site, options, store, client, reporter, writing=True)
+            with paused_gc():  # packs, desired state and plan: many small acyclic objects
+                plan = build_plan(config, site, options, store, client, reporter, writing=True)
             check_limits(plan, options)
             summary = _apply(plan, site, options, store, client, reporter, run_id)
             summary["duration_s"] = round(time.monotonic() - started, 3)

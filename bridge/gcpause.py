@@ -1,4 +1,4 @@
-"""Pause the cyclic garbage collector while a report builds its ~10⁵ small objects.
+"""Pause the cyclic garbage collector while a report or a plan builds its ~10⁵ small objects.
 
 None of them form cycles, yet every few hundred allocations CPython walks all tracked
 objects again; on a 1,000-course report that tripled the time of computing figures.
