@@ -42,7 +42,3 @@ def tr(en: str, zh: str, /, **fmt: object) -> str:
     text = zh if get_lang() == "zh" else en
     return text.format(**fmt) if fmt else text
 
-
-def both(en: str, zh: str, /, **fmt: object) -> tuple[str, str]:
-    """Both renderings, e.g. for JSON output that carries ``message_en``/``message_zh``."""
-    return en.format(**fmt) if fmt else en, zh.format(**fmt) if fmt else zh

@@ -1,7 +1,6 @@
 """Certificate levels: 初级 / 中级 / 高级 and their English names."""
 from __future__ import annotations
 
-LEVELS = ("初级", "中级", "高级")
 _ALIASES = {
     "初级": "初级", "elementary": "初级", "basic": "初级",
     "中级": "中级", "intermediate": "中级",

@@ -19,8 +19,6 @@ from bridge.pack.tomlfile import read_toml
 _CODE = re.compile(r"^\d+(\.\d+){0,3}$")
 #: A standard id names a file in a standards folder: no path parts.
 _STANDARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-#: Standards bundled with the package, used when the library has no file of that id.
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "data" / "standards"
 
 
 def load_standard(path: Path) -> tuple[Standard | None, list[Problem]]:
@@ -126,14 +124,14 @@ def group_requirements(requirements: Iterable[Requirement],
 
 def find_standard(ref: str, pack_root: Path, search_dirs: list[Path]) -> Path | None:
     """Resolve a pack's ``standard`` value: a ``.toml`` path inside the pack, or an id
-    looked up in each search dir (``<dir>/<id>.toml``) and then the bundled standards.
+    looked up in each search dir (``<dir>/<id>.toml``).
     A path leaving the pack, or an id with path parts, finds nothing."""
     if ref.endswith(".toml"):
         candidate, _ = resolve_inside(pack_root, ref)
         return candidate if candidate is not None and candidate.is_file() else None
     if not _STANDARD_ID.match(ref):
         return None
-    for directory in [*search_dirs, BUNDLED_DIR]:
+    for directory in search_dirs:
         candidate = directory / f"{ref}.toml"
         if candidate.is_file():
             return candidate

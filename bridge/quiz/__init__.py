@@ -74,5 +74,5 @@ def load_questions(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Questio
 
 def summarize(bank: QuestionBank) -> dict[str, int]:
     """Question count by Moodle qtype name, category switches not counted."""
-    counts = Counter(q.qtype for q in bank.questions if not q.is_category)
+    counts = Counter(q.qtype for q in bank.real_questions)
     return {qtype: counts[qtype] for qtype in QTYPES if counts[qtype]}
