@@ -11,7 +11,7 @@ API_VERSION = 1
 MIN_PLUGIN_VERSION = 2026112800
 #: The first plugin build that stores course plans and reports inside Moodle
 #: (``set_course_plan``, ``get_report``); older ones still sync.
-PLANS_PLUGIN_VERSION = 2026113000
+PLANS_PLUGIN_VERSION = 2026113001
 
 GET_INFO = PLUGIN_PREFIX + "get_info"
 

@@ -32,7 +32,7 @@ function xmldb_local_certbridge_upgrade($oldversion) {
     global $DB;
     $dbman = $DB->get_manager();
 
-    if ($oldversion < 2026113000) {
+    if ($oldversion < 2026113001) {
         // Course plans for the in-Moodle report: the tables exactly as install.xml defines them.
         $file = __DIR__ . '/install.xml';
         foreach (['local_certbridge_plan', 'local_certbridge_planres', 'local_certbridge_planreq'] as $name) {
@@ -40,7 +40,7 @@ function xmldb_local_certbridge_upgrade($oldversion) {
                 $dbman->install_one_table_from_xmldb_file($file, $name);
             }
         }
-        upgrade_plugin_savepoint(true, 2026113000, 'local', 'certbridge');
+        upgrade_plugin_savepoint(true, 2026113001, 'local', 'certbridge');
     }
 
     return true;
