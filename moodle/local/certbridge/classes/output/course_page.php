@@ -99,7 +99,8 @@ class course_page implements \renderable, \templatable {
         foreach ($this->report['resources'] as $res) {
             foreach ($res['skills'] as $code) {
                 $serving[$code][] = ['name' => $res['name'], 'state' => $res['state'],
-                    'statelabel' => get_string('state_' . $res['state'], 'local_certbridge')];
+                    'statelabel' => get_string('state_' . $res['state'], 'local_certbridge'),
+                    'badgeclass' => renderer::STATE_CLASSES[$res['state']]];
             }
         }
         $rows = [];

@@ -27,6 +27,15 @@ use local_certbridge\report\calculator;
  * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
  */
 class renderer extends \plugin_renderer_base {
+    /** @var string[] Bootstrap classes of each state's badge (the text says the state too) */
+    const STATE_CLASSES = [
+        'online' => 'bg-success',
+        'outdated' => 'bg-warning text-dark',
+        'hidden' => 'bg-dark',
+        'missing' => 'bg-danger',
+        'planned' => 'bg-info text-dark',
+    ];
+
     /**
      * The course report.
      *
@@ -140,8 +149,7 @@ class renderer extends \plugin_renderer_base {
      * @return string HTML
      */
     public function state_badge(string $state): string {
-        $class = ['online' => 'bg-success', 'outdated' => 'bg-warning text-dark', 'hidden' => 'bg-secondary',
-            'missing' => 'bg-danger', 'planned' => 'bg-info text-dark'][$state] ?? 'bg-light text-dark';
+        $class = self::STATE_CLASSES[$state] ?? 'bg-light text-dark';
         return \html_writer::span(get_string('state_' . $state, 'local_certbridge'), "badge $class");
     }
 

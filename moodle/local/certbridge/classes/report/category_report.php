@@ -113,6 +113,7 @@ class category_report {
     private static function row(\stdClass $course, array $figures): \stdClass {
         return (object) [
             'id' => (int) $course->id,
+            'canview' => !empty($course->canview),
             'shortname' => $course->shortname,
             'fullname' => $course->fullname,
             'pack' => $figures['pack_id'],
