@@ -187,6 +187,14 @@ def test_every_string_the_plugin_uses_exists_in_both_languages():
         assert "reason_" + reason.replace("-", "_") in en
     assert {"type_" + t for t in ("file", "page", "url", "quiz", "label")} <= en
     assert prefixes <= {"state_", "reason_", "type_", "col_", "dl_"}
+    # Column headings: the lists handed to headings() (dl_) and to the tables (col_).
+    download = (PLUGIN_SOURCE / "classes" / "report" / "download.php").read_text(encoding="utf-8")
+    for listed in re.findall(r"self::headings\(\[(.*?)\]", download, flags=re.S):
+        assert {"dl_" + k for k in re.findall(r"'(\w+)'", listed) if not k.endswith("_")} <= en, listed
+    renderer = (PLUGIN_SOURCE / "classes" / "output" / "renderer.php").read_text(encoding="utf-8")
+    for listed in re.findall(r"(?:\$columns = |array_map\(fn\(\$c\) => get_string\('col_' \. \$c, 'local_certbridge'\),\s*)\[(.*?)\]",
+                             renderer, flags=re.S):
+        assert {"col_" + k for k in re.findall(r"'(\w+)'", listed)} <= en, listed
     assert keys("zh_cn") == en
 
 

@@ -58,6 +58,7 @@ $string['coursereport'] = 'Resource completion (certbridge)';
 $string['courses'] = 'Courses';
 $string['coverage'] = 'Skill coverage';
 $string['coveredcount'] = '{$a->covered} of {$a->total} requirements have a resource online';
+$string['dl_certificate'] = 'certificate';
 $string['dl_certificatename'] = 'certificate';
 $string['dl_cmid'] = 'cmid';
 $string['dl_courses'] = 'courses';

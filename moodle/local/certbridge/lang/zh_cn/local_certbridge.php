@@ -58,6 +58,7 @@ $string['coursereport'] = '资源上线情况（certbridge）';
 $string['courses'] = '课程';
 $string['coverage'] = '职业技能要求覆盖';
 $string['coveredcount'] = '{$a->total} 项职业技能要求中 {$a->covered} 项已有上线资源';
+$string['dl_certificate'] = '证书';
 $string['dl_certificatename'] = '证书';
 $string['dl_cmid'] = '活动ID';
 $string['dl_courses'] = '课程数';
