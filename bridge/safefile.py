@@ -18,9 +18,9 @@ class UnsafeFile(OSError):
     """The path is not a regular file within limits. ``reason`` is a short code:
     ``not-regular``, ``too-large``, ``outside`` or ``unreadable``."""
 
-    def __init__(self, path: Path | str, reason: str, message: str):
+    def __init__(self, path: Path | str, reason: str, message: str, why: str = ""):
         super().__init__(message)
-        self.path, self.reason, self.message = Path(path), reason, message
+        self.path, self.reason, self.message, self.why = Path(path), reason, message, why or message
 
     def __str__(self) -> str:
         return self.message
@@ -48,7 +48,7 @@ def read_regular(path: Path | str, max_bytes: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
         raise UnsafeFile(path, "unreadable", tr("cannot read {p}: {e}", "无法读取 {p}：{e}",
-                                                 p=path, e=err.strerror or err)) from None
+                                                 p=path, e=err.strerror or err), str(err.strerror or err)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -71,7 +71,7 @@ def read_regular(path: Path | str, max_bytes: int) -> bytes:
         if isinstance(err, UnsafeFile):
             raise
         raise UnsafeFile(path, "unreadable", tr("cannot read {p}: {e}", "无法读取 {p}：{e}",
-                                                 p=path, e=err.strerror or err)) from None
+                                                 p=path, e=err.strerror or err), str(err.strerror or err)) from None
     finally:
         os.close(fd)
 

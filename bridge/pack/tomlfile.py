@@ -27,12 +27,23 @@ def decode_text(data: bytes, problems: ProblemList) -> str | None:
         return None
 
 
+#: Largest ``pack.toml`` or standard file read (packs are untrusted; a real one is < 1 MiB).
+MAX_TOML_BYTES = 8 * 2**20
+
+
 def read_toml(path: Path, problems: ProblemList) -> tuple[dict[str, Any] | None, LineIndex]:
+    from bridge.safefile import UnsafeFile, read_regular
+
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        problems.add(None, "file-missing",
-                     tr("Cannot read the file: {err}.", "无法读取文件：{err}。", err=err.strerror or err))
+        raw = read_regular(path, MAX_TOML_BYTES)
+    except UnsafeFile as err:
+        if err.reason == "not-regular":
+            problems.add(None, "file-not-regular", err.message)
+        elif err.reason == "too-large":
+            problems.add(None, "file-too-large", err.message)
+        else:
+            problems.add(None, "file-missing",
+                         tr("Cannot read the file: {err}.", "无法读取文件：{err}。", err=err.why))
         return None, LineIndex("")
     text = decode_text(raw, problems)
     if text is None:
@@ -40,6 +51,11 @@ def read_toml(path: Path, problems: ProblemList) -> tuple[dict[str, Any] | None,
     lines = LineIndex(text)
     try:
         return tomllib.loads(text), lines
+    except RecursionError:
+        problems.add(None, "toml-syntax",
+                     tr("TOML syntax error: arrays or tables are nested too deeply. Flatten the data.",
+                        "TOML 语法错误：数组或表嵌套过深。请减少嵌套层数。"))
+        return None, lines
     except tomllib.TOMLDecodeError as err:
         match = re.search(r"line (\d+)", str(err))
         detail = re.sub(r"\s*\(at .*?\)$", "", str(err))
