@@ -67,3 +67,30 @@ def test_a_source_that_is_no_regular_file_says_so(library, kind):
     [problem] = load_catalog([library / "mini"]).problems
     assert problem.code == "file-not-regular"
     assert ("named pipe" if kind == "fifo" else "folder") in problem.message
+
+
+@pytest.mark.parametrize("suffix", [".gift", ".xml"])
+def test_a_quiz_past_the_question_cap_stops_with_one_problem(tmp_path, suffix):
+    from bridge.quiz import check_quiz_file
+    from bridge.quiz.source import MAX_QUESTIONS
+
+    path = tmp_path / f"bomb{suffix}"
+    count = MAX_QUESTIONS + 1
+    if suffix == ".gift":
+        path.write_text("".join(f"Q{i}{{T}}\n\n" for i in range(count)), "utf-8")
+    else:
+        path.write_text("<quiz>" + "<question/>" * count + "</quiz>", "utf-8")
+    bank, problems = check_quiz_file(path)
+    assert bank is None
+    assert [p.code for p in problems] == ["quiz-too-many-questions"]
+
+
+def test_a_quiz_with_thousands_of_mistakes_lists_a_bounded_number(tmp_path):
+    from bridge.quiz import check_quiz_file
+    from bridge.quiz.errors import ProblemLog
+
+    path = tmp_path / "bad.gift"
+    path.write_text("".join(f"Q{i} {{=A\n\n" for i in range(3000)), "utf-8")  # 3,000 unclosed blocks
+    bank, problems = check_quiz_file(path)
+    assert bank is None and len(problems) == ProblemLog.MAX_KEPT + 1
+    assert problems[-1].code == "quiz-more-problems" and "2500" in problems[-1].message
