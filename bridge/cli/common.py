@@ -70,16 +70,22 @@ def handle_errors(f: Callable) -> Callable:
         except OSError as err:
             if not err.filename:
                 raise  # not a path the user gave: a bug, worth its traceback
-            click.echo(tr("Error: {where}: {why}", "错误：{where}：{why}", where=err.filename, why=err.strerror or err),
-                       err=True)
+            echo(tr("Error: {where}: {why}", "错误：{where}：{why}", where=err.filename, why=err.strerror or err),
+                 err=True)
             click.echo(tr("Check the path, its permissions and the free space.", "请检查路径、权限和剩余空间。"), err=True)
             sys.exit(int(ExitCode.INVALID_INPUT))
 
     return wrapper
 
 
+def echo(text: Any = "", err: bool = False, nl: bool = True) -> None:
+    """Print ``text`` with terminal control characters removed: every command prints what
+    came from a pack or a site (titles, paths, names, errors) through here."""
+    click.echo(printable(str(text)), err=err, nl=nl)
+
+
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+    echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
 
 
 #: click's own usage messages (English only) → Chinese; anything not listed stays English.
@@ -118,7 +124,7 @@ def show_click_error(error: click.ClickException) -> None:
     if ctx is not None:
         click.echo(ctx.get_usage(), err=True)
         click.echo(f"请运行“{ctx.command_path} -h”查看帮助。\n", err=True)
-    click.echo(f"错误：{_click_zh(error.format_message())}", err=True)
+    echo(f"错误：{_click_zh(error.format_message())}", err=True)
 
 
 class CertbridgeGroup(click.Group):

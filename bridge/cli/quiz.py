@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
+from bridge.cli.common import echo, CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
 from bridge.errors import ExitCode
 from bridge.i18n import tr
 from bridge.quiz import QuizProblem, check_quiz_file, summarize, to_moodle_xml
@@ -18,9 +18,9 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 def _echo_problems(problems: list[QuizProblem], *, err: bool) -> None:
     for problem in problems:
-        click.echo(str(problem), err=err)
+        echo(str(problem), err=err)
         if problem.hint:
-            click.echo("    " + tr("hint: {h}", "提示：{h}", h=problem.hint), err=err)
+            echo("    " + tr("hint: {h}", "提示：{h}", h=problem.hint), err=err)
 
 
 @click.group("quiz", context_settings=CONTEXT_SETTINGS)
@@ -49,11 +49,11 @@ def check_command(file: Path, output_format: str) -> None:
                    "counts": counts, "problems": [p.as_dict() for p in problems]})
     elif bank is None:
         _echo_problems(problems, err=False)
-        click.echo(tr("{n} problem(s) found.", "发现 {n} 个问题。", n=len(problems)))
+        echo(tr("{n} problem(s) found.", "发现 {n} 个问题。", n=len(problems)))
     else:
-        click.echo(tr("{file}: {n} question(s)", "{file}：共 {n} 道题", file=file, n=sum(counts.values())))
+        echo(tr("{file}: {n} question(s)", "{file}：共 {n} 道题", file=file, n=sum(counts.values())))
         for qtype, count in counts.items():
-            click.echo(f"  {qtype:<12} {count}")
+            echo(f"  {qtype:<12} {count}")
     if bank is None:
         sys.exit(int(ExitCode.INVALID_INPUT))
 
@@ -73,12 +73,12 @@ def convert_command(file: Path, output: Path) -> None:
     bank, problems = check_quiz_file(file)
     if bank is None:
         _echo_problems(problems, err=True)
-        click.echo(tr("{n} problem(s) found; nothing written.", "发现 {n} 个问题，未写入任何文件。",
+        echo(tr("{n} problem(s) found; nothing written.", "发现 {n} 个问题，未写入任何文件。",
                       n=len(problems)), err=True)
         sys.exit(int(ExitCode.INVALID_INPUT))
     _write_atomically(output, to_moodle_xml(bank))
     counts = summarize(bank)
-    click.echo(tr("Wrote {n} question(s) to {out}.", "已将 {n} 道题写入 {out}。",
+    echo(tr("Wrote {n} question(s) to {out}.", "已将 {n} 道题写入 {out}。",
                   n=sum(counts.values()), out=output))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
+from bridge.cli.common import echo, CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
 from bridge.config import load_config
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
@@ -75,29 +75,29 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
 
 
 def _print_plan(site_plan, *, actions: bool) -> None:
-    click.echo(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
+    echo(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
     for work in site_plan.courses:
         p = work.plan
         if p.error:
-            click.echo(f"  {p.shortname}: " + tr("cannot be read: {e}", "无法读取：{e}", e=p.error))
+            echo(f"  {p.shortname}: " + tr("cannot be read: {e}", "无法读取：{e}", e=p.error))
             continue
         head = []
         if any(a.kind == "create_course" for a in p.actions):
             head.append(tr("create course", "新建课程"))
         if any(a.kind == "ensure_sections" for a in p.actions):
             head.append(tr("set sections", "设置章节"))
-        click.echo(f"  {p.shortname}: " + "; ".join(head + [describe_plan_counts(p.counts())]))
+        echo(f"  {p.shortname}: " + "; ".join(head + [describe_plan_counts(p.counts())]))
         for a in p.module_actions if actions else []:
             if a.kind in ("unchanged",):
                 continue
             why = f" ({', '.join(a.reasons)})" if a.reasons else ""
-            click.echo(f"    {a.kind:<9} {a.idnumber}  {a.name}{why}")
+            echo(f"    {a.kind:<9} {a.idnumber}  {a.name}{why}")
     totals = site_plan.summary()
     total = describe_plan_counts(totals)
     if totals["errors"]:
         total += tr("; {n} pack(s) or course(s) cannot be planned (see above)", "；{n} 个资源包或课程无法生成计划（见上文）",
                     n=totals["errors"])
-    click.echo(tr("Total: {counts}", "合计：{counts}", counts=total))
+    echo(tr("Total: {counts}", "合计：{counts}", counts=total))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -185,7 +185,7 @@ def unlock(lock_id, config_path, site_name) -> None:
     """
     config, (site,) = _sites(config_path, site_name, False)
     holder = remove_lock(lock_path(config.state_path(site)), lock_id)
-    click.echo(tr("Removed {what}.", "已删除{what}。", what=holder.describe()))
+    echo(tr("Removed {what}.", "已删除{what}。", what=holder.describe()))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -209,12 +209,12 @@ def doctor(config_path, site_name, all_sites, fmt) -> None:
         echo_json({name: [c.to_dict() for c in checks] for name, checks in results.items()})
     else:
         for name, checks in results.items():
-            click.echo(tr("Site {site}:", "站点 {site}：", site=name))
+            echo(tr("Site {site}:", "站点 {site}：", site=name))
             for c in checks:
                 mark = {"ok": "✓", "fail": "✗"}.get(c.status, "-")
-                click.echo(f"  {mark} {c.name:<10} {c.detail}".rstrip())
+                echo(f"  {mark} {c.name:<10} {c.detail}".rstrip())
                 if c.fix:
-                    click.echo(f"      → {c.fix}")
+                    echo(f"      → {c.fix}")
     sys.exit(int(ExitCode.SITE_ERROR if failed else ExitCode.OK))
 
 
