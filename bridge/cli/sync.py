@@ -6,14 +6,10 @@ from pathlib import Path
 
 import click
 
-from bridge.cli.common import echo, CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
-from bridge.config import load_config
+from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo, echo_json, handle_errors
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
-from bridge.sync.doctor import FAIL, run_doctor
-from bridge.sync.lock import lock_path, unlock as remove_lock
-from bridge.sync.progress import JsonReporter, Reporter, TextReporter, describe_plan_counts
-from bridge.sync.run import RunOptions, connect, plan_site, sync_site
+from bridge.textwidth import printable
 
 packs_argument = click.argument("packs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -31,6 +27,7 @@ workers_option = click.option("--workers", type=click.IntRange(1, 32), default=N
 
 
 def _sites(config_path, site_name, all_sites):
+    from bridge.config import load_config
     config = load_config(config_path)
     return config, config.select(site_name, all_sites)
 
@@ -55,6 +52,8 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
 
     PACKS are pack folders (default: the config's pack folders).
     """
+    from bridge.sync.progress import JsonReporter, Reporter, TextReporter
+    from bridge.sync.run import RunOptions, plan_site
     config, sites = _sites(config_path, site_name, all_sites)
     options = RunOptions(packs=list(packs), prune=prune, drift=drift, workers=workers)
     reporter: Reporter = JsonReporter() if fmt == "json" else TextReporter()
@@ -74,30 +73,36 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
     sys.exit(int(worst))
 
 
+def _say(text: str) -> None:
+    """One line for the terminal: names and errors come from the site, so no control characters."""
+    echo(text)
+
+
 def _print_plan(site_plan, *, actions: bool) -> None:
-    echo(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
+    from bridge.sync.progress import describe_plan_counts
+    _say(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
     for work in site_plan.courses:
         p = work.plan
         if p.error:
-            echo(f"  {p.shortname}: " + tr("cannot be read: {e}", "无法读取：{e}", e=p.error))
+            _say(f"  {p.shortname}: " + tr("cannot be read: {e}", "无法读取：{e}", e=p.error))
             continue
         head = []
         if any(a.kind == "create_course" for a in p.actions):
             head.append(tr("create course", "新建课程"))
         if any(a.kind == "ensure_sections" for a in p.actions):
             head.append(tr("set sections", "设置章节"))
-        echo(f"  {p.shortname}: " + "; ".join(head + [describe_plan_counts(p.counts())]))
+        _say(f"  {p.shortname}: " + "; ".join(head + [describe_plan_counts(p.counts())]))
         for a in p.module_actions if actions else []:
             if a.kind in ("unchanged",):
                 continue
             why = f" ({', '.join(a.reasons)})" if a.reasons else ""
-            echo(f"    {a.kind:<9} {a.idnumber}  {a.name}{why}")
+            _say(f"    {a.kind:<9} {a.idnumber}  {a.name}{why}")
     totals = site_plan.summary()
     total = describe_plan_counts(totals)
     if totals["errors"]:
         total += tr("; {n} pack(s) or course(s) cannot be planned (see above)", "；{n} 个资源包或课程无法生成计划（见上文）",
                     n=totals["errors"])
-    echo(tr("Total: {counts}", "合计：{counts}", counts=total))
+    _say(tr("Total: {counts}", "合计：{counts}", counts=total))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -139,6 +144,8 @@ def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes
         6  state file unusable                  状态文件不可用
       130  interrupted; the next run resumes    已中断，下次继续
     """
+    from bridge.sync.progress import JsonReporter, Reporter, TextReporter
+    from bridge.sync.run import RunOptions, sync_site
     if dry_run:
         ctx = click.get_current_context()
         ctx.invoke(plan, packs=packs, config_path=config_path, site_name=site_name, all_sites=all_sites,
@@ -183,6 +190,7 @@ def unlock(lock_id, config_path, site_name) -> None:
 
     删除失效的同步锁（需提供锁 id，被拒绝的运行会显示它）。
     """
+    from bridge.sync.lock import lock_path, unlock as remove_lock
     config, (site,) = _sites(config_path, site_name, False)
     holder = remove_lock(lock_path(config.state_path(site)), lock_id)
     echo(tr("Removed {what}.", "已删除{what}。", what=holder.describe()))
@@ -202,6 +210,8 @@ def doctor(config_path, site_name, all_sites, fmt) -> None:
 
     检查站点：可达、REST、令牌、插件版本、服务函数、上传权限；每项失败都给出修复方法。
     """
+    from bridge.sync.doctor import FAIL, run_doctor
+    from bridge.sync.run import connect
     config, sites = _sites(config_path, site_name, all_sites)
     results = {site.name: run_doctor(site, connect) for site in sites}
     failed = any(c.status == FAIL for checks in results.values() for c in checks)
@@ -209,12 +219,12 @@ def doctor(config_path, site_name, all_sites, fmt) -> None:
         echo_json({name: [c.to_dict() for c in checks] for name, checks in results.items()})
     else:
         for name, checks in results.items():
-            echo(tr("Site {site}:", "站点 {site}：", site=name))
+            _say(tr("Site {site}:", "站点 {site}：", site=name))
             for c in checks:
                 mark = {"ok": "✓", "fail": "✗"}.get(c.status, "-")
-                echo(f"  {mark} {c.name:<10} {c.detail}".rstrip())
+                _say(f"  {mark} {c.name:<10} {c.detail}".rstrip())
                 if c.fix:
-                    echo(f"      → {c.fix}")
+                    _say(f"      → {c.fix}")
     sys.exit(int(ExitCode.SITE_ERROR if failed else ExitCode.OK))
 
 

@@ -56,7 +56,7 @@ def check_quiz_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
         log.add(None, "quiz-no-questions", tr("the file holds no questions", "文件中没有题目"))
     validate_questions(questions, log)
     if log:
-        log.problems.sort(key=lambda p: (p.line is not None, p.line or 0))
+        log.problems.sort(key=lambda p: (p.line is not None, p.line or 0, p.column if isinstance(p.column, int) else 0))
         if log.dropped:
             log.problems.append(QuizProblem(str(path), None, "quiz-more-problems",
                                             tr("… and {n} more problems", "……另有 {n} 个问题", n=log.dropped)))

@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge;
 
 /**
@@ -32,5 +31,14 @@ class observer {
      */
     public static function course_module_deleted(\core\event\course_module_deleted $event): void {
         quiz_import::forget((int) $event->objectid);
+    }
+
+    /**
+     * Drop the plan of a deleted course.
+     *
+     * @param \core\event\course_deleted $event
+     */
+    public static function course_deleted(\core\event\course_deleted $event): void {
+        report\plan_store::delete_course((int) $event->objectid);
     }
 }

@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 /**
  * Event observers of local_certbridge.
  *
@@ -29,5 +28,9 @@ $observers = [
     [
         'eventname' => '\core\event\course_module_deleted',
         'callback' => '\local_certbridge\observer::course_module_deleted',
+    ],
+    [
+        'eventname' => '\core\event\course_deleted',
+        'callback' => '\local_certbridge\observer::course_deleted',
     ],
 ];
