@@ -9,7 +9,6 @@ import click
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo, echo_json, handle_errors
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
-from bridge.textwidth import printable
 
 packs_argument = click.argument("packs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
