@@ -13,7 +13,9 @@ from pathlib import Path
 
 import jinja2
 
-PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+from bridge.data import data_dir
+
+PROJECT_TEMPLATES = data_dir("templates", "templates")
 
 
 def templates_dir() -> Path:
