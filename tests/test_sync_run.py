@@ -196,3 +196,25 @@ def test_doctor_checks_the_sandbox(world):
     assert result.exit_code == 0, result.output
     assert {c["check"]: c["status"] for c in checks} == {
         "reachable": "ok", "rest": "ok", "token": "ok", "plugin": "ok", "functions": "ok", "uploads": "ok"}
+
+
+def test_doctor_says_to_enable_and_authorise_the_service_when_moodle_refuses_the_user():
+    from bridge.config import Site
+    from bridge.moodle.errors import error_for
+    from bridge.sync.doctor import run_doctor
+
+    class RefusedClient:  # what a restricted service answers a user not in its Authorised users
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def site_info(self):
+            raise error_for("core_webservice_get_site_info", {
+                "exception": "webservice_access_exception", "errorcode": "accessexception",
+                "message": "Access control exception"})
+
+    checks = run_doctor(Site(name="x", url="https://moodle.example.edu.cn", token_env="X_TOKEN"), lambda site: RefusedClient())
+    rest = {c.name: c for c in checks}["rest"]
+    assert rest.status == "fail" and "Authorised users" in rest.fix and "certbridge" in rest.fix

@@ -66,7 +66,14 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
             return checks + [Check("reachable", OK, site.url), Check("rest", OK),
                              Check("token", FAIL, err.message, _fix(err))]
         except MoodleError as err:
-            return checks + [Check("reachable", OK, site.url), Check("rest", FAIL, err.message, _fix(err))]
+            fix = _fix(err)
+            if err.errorcode == "accessexception":
+                # Every service has get_site_info: the token's service refuses this user as a whole.
+                fix = tr("Enable the service 'certbridge' and add the token's user to its Authorised users "
+                         "(Site administration > Server > Web services > External services; docs/plugin.md).",
+                         "请启用服务 “certbridge” 并把令牌的用户加入其“授权用户”（网站管理 > 服务器 > Web 服务 > "
+                         "外部服务；见 docs/plugin.md）。")
+            return checks + [Check("reachable", OK, site.url), Check("rest", FAIL, err.message, fix)]
         checks += [Check("reachable", OK, site.url),
                    Check("rest", OK, tr("Moodle {release}", "Moodle {release}", release=info.get("release", "?"))),
                    Check("token", OK, tr("user {user}", "用户 {user}", user=info.get("username", "?")))]
