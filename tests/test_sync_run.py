@@ -67,7 +67,7 @@ def test_changing_one_file_updates_exactly_that_module(world):
                         "reasons": ["content"], "cmid": by_idnumber(sb)[pack.idnumber("file1")]["id"]}]
     sb.admin.reset_calls()
     assert sync(world).exit_code == 0
-    assert [c.wsfunction for c in writes(sb)] == ["webservice/upload.php", "local_certbridge_upsert_module"]
+    assert [c.wsfunction for c in writes(sb)] == ["webservice/upload.php", "local_certbridge_upsert_modules"]
     sb.admin.reset_calls()
     sync(world)
     assert writes(sb) == []
@@ -80,7 +80,7 @@ def test_renaming_a_title_updates_only_the_title(world):
     pack.write()
     sb.admin.reset_calls()
     assert sync(world).exit_code == 0
-    assert [c.wsfunction for c in writes(sb)] == ["local_certbridge_upsert_module"]  # no upload: title only
+    assert [c.wsfunction for c in writes(sb)] == ["local_certbridge_upsert_modules"]  # no upload: title only
     assert by_idnumber(sb)[pack.idnumber("file0")]["name"] == "改名后的文件"
 
 
