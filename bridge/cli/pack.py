@@ -39,14 +39,17 @@ def validate(paths: tuple[Path, ...], fmt: str, max_file_mb: float) -> None:
                    "standards": [str(s) for s in catalog.standards_checked],
                    "problems": [p.to_dict() for p in catalog.problems]})
     else:
+        # One stream per run (stderr when something is wrong), so what is read is in this
+        # order: the problems by file and line, then the summary.
+        errors = sum(1 for p in catalog.problems if p.severity == "error")
         for problem in catalog.problems:
             click.echo(str(problem), err=True)
         for pack in packs:
             ready = sum(1 for r in pack.resources if r.ready)
             click.echo(tr("{id}: {n} resources ({ready} ready, {planned} planned)",
                           "{id}：{n} 个资源（{ready} 个已就绪，{planned} 个计划中）",
-                          id=pack.id, n=len(pack.resources), ready=ready, planned=len(pack.resources) - ready))
-        errors = sum(1 for p in catalog.problems if p.severity == "error")
+                          id=pack.id, n=len(pack.resources), ready=ready, planned=len(pack.resources) - ready),
+                       err=bool(errors))
         if errors:
             click.echo(tr("{n} problem(s) found.", "发现 {n} 个问题。", n=errors), err=True)
         else:

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from bridge.config import Site, is_tls_error, tls_hint
 from bridge.errors import BridgeError
 from bridge.i18n import tr
-from bridge.moodle.compat import GET_INFO
+from bridge.moodle.compat import BATCH_API_VERSION, GET_INFO
 from bridge.moodle.errors import (
     InvalidToken,
     MoodleError,
     PluginIncompatible,
     PluginMissing,
     TransportError,
+    UnexpectedReply,
     UnexpectedResponse,
 )
 from bridge.moodle.errors import PLUGIN_PREFIX
@@ -56,6 +57,8 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
             info = client.site_info()
         except TransportError as err:
             return checks + [Check("reachable", FAIL, err.message, tls_hint(site) if is_tls_error(err) else _fix(err))]
+        except UnexpectedReply as err:  # JSON, but not the shape Moodle sends
+            return checks + [Check("reachable", OK, site.url), Check("rest", FAIL, err.message, _fix(err))]
         except UnexpectedResponse as err:
             return checks + [Check("reachable", OK, site.url),
                              Check("rest", FAIL, err.message,
@@ -77,8 +80,11 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
         checks += [Check("reachable", OK, site.url),
                    Check("rest", OK, tr("Moodle {release}", "Moodle {release}", release=info.get("release", "?"))),
                    Check("token", OK, tr("user {user}", "用户 {user}", user=info.get("username", "?")))]
+        needed = list(NEEDED_FUNCTIONS)
         try:
             plugin = client.plugin_info()
+            if plugin.api_version >= BATCH_API_VERSION:
+                needed.append(PLUGIN_PREFIX + "upsert_modules")  # sync batches its writes with it
             checks.append(Check("plugin", OK, f"local_certbridge {plugin.plugin_release} ({plugin.plugin_version}), "
                                               f"API {plugin.api_version}"))
         except (PluginMissing, PluginIncompatible) as err:
@@ -86,7 +92,7 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
         except MoodleError as err:
             checks.append(Check("plugin", FAIL, err.message, _fix(err)))
         available = {f.get("name") for f in info.get("functions") or []}
-        missing = [f for f in NEEDED_FUNCTIONS if f not in available]
+        missing = [f for f in needed if f not in available]
         if missing:
             checks.append(Check("functions", FAIL, tr("missing from the token's service: {names}",
                                                       "令牌所属服务缺少：{names}", names=", ".join(missing)),
@@ -96,7 +102,7 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
                                    "请使用 “certbridge” 服务（由插件创建）的令牌，或将这些函数加入你的服务"
                                    "（网站管理 > 服务器 > Web 服务 > 外部服务 > 函数）。")))
         else:
-            checks.append(Check("functions", OK, tr("{n} functions available", "{n} 个函数可用", n=len(NEEDED_FUNCTIONS))))
+            checks.append(Check("functions", OK, tr("{n} functions available", "{n} 个函数可用", n=len(needed))))
         if int(info.get("uploadfiles", 0) or 0):
             checks.append(Check("uploads", OK))
         else:

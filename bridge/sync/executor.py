@@ -4,7 +4,7 @@ planner did); it decides only how to survive the network.
 - One writer per course: Moodle must never see two module writes to the same course at
   once (on PostgreSQL, concurrent creates in one course can collide on a module context;
   the plugin also takes a per-course lock). So each course's writes run as one chain —
-  course, sections, then the writes that place modules, in pack order, then the other
+  course, sections, the course plan, then the writes that place modules in pack order, then the other
   updates and the hides — and the thread pool (``workers`` per site) runs uploads and
   different courses' chains side by side. Every upload is started first.
 - Module upserts go to Moodle in batches of at most ``BATCH_SIZE``
@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bridge.errors import ExitCode
 from bridge.i18n import tr
+from bridge.moodle.compat import PLANS_PLUGIN_VERSION
 from bridge.moodle.errors import AmbiguousWrite, MoodleError, NotFound, ServerError, ShortnameTaken
 from bridge.moodle.types import RemoteModule, UpsertResult
 from bridge.render.desired import DesiredCourse, DesiredModule, Payload
@@ -48,8 +49,8 @@ BATCH_SIZE = 20
 #: file, staying under PHP's default post_max_size (8 MiB); a larger file goes alone.
 UPLOAD_GROUP_FILES = 20
 UPLOAD_GROUP_BYTES = 6 * 2**20
-#: Errors after which nothing else can work on this site: stop scheduling.
-FATAL_EXIT_CODES = (ExitCode.SITE_ERROR,)
+#: Errors after which nothing else can work on this site (or be recorded): stop scheduling.
+FATAL_EXIT_CODES = (ExitCode.SITE_ERROR, ExitCode.STATE_ERROR)
 
 
 @dataclass
@@ -78,6 +79,10 @@ class CourseJob:
     @property
     def failed(self) -> list[ActionResult]:
         return [r for r in self.results if not r.ok and not r.skipped]
+
+
+def _plan_actions(job: CourseJob) -> list[P.Action]:
+    return [a for a in job.plan.course_actions if a.kind == P.SET_PLAN]
 
 
 def _ordered(action: P.Action) -> bool:
@@ -125,7 +130,8 @@ class Executor:
 
     def _apply(self, pool: ThreadPoolExecutor, jobs: list[CourseJob], allow_deletes: bool) -> None:
         for job in jobs:
-            job.pending = len([a for a in job.plan.module_actions if a.writes]) + 1  # +1: the course step
+            # +1: the course step; a plan to store is one more action of the course's chain.
+            job.pending = len([a for a in job.plan.module_actions if a.writes]) + 1 + len(_plan_actions(job))
             self._start_uploads(pool, job)
         self._wait_all([pool.submit(self._course_chain, job) for job in jobs])
         held = any(job.failed for job in jobs) or self.aborted is not None or not allow_deletes
@@ -178,6 +184,8 @@ class Executor:
             if self.aborted is not None:
                 raise _Skip()
             for action in job.plan.course_actions:
+                if action.kind == P.SET_PLAN:
+                    continue  # needs the course id only: runs in the chain below
                 if action.kind == P.CREATE_COURSE:
                     job.courseid = self._create_course(job.desired)
                     self.store.save_course(job.desired.shortname, job.desired.pack_id, job.courseid)
@@ -195,6 +203,9 @@ class Executor:
                 self.store.record_action(self.run_id, job.desired.shortname, "", "course", "failed",
                                          detail=str(getattr(err, "message", err)))
             for action in job.plan.course_actions:
+                if action.kind == P.SET_PLAN:
+                    writes.append(action)  # counted like a module write: skipped below
+                    continue
                 self._finish(job, ActionResult(job.plan.shortname, action, False, None if skipped else err,
                                                skipped=skipped), count=False)
             for action in writes:
@@ -203,6 +214,8 @@ class Executor:
             self._finish_course_step(job)
             return
         self._finish_course_step(job)
+        for action in _plan_actions(job):
+            self._guard(job, action, self._set_plan)
         batch: list[P.Action] = []
         for action in [a for a in writes if _ordered(a)] + [a for a in writes if not _ordered(a)]:
             if action.kind == P.HIDE or action.only_visibility or P.TYPE in action.reasons:
@@ -271,6 +284,16 @@ class Executor:
             self.on_course(job)
 
     # -- course and categories -----------------------------------------------------
+
+    def _set_plan(self, job: CourseJob, action: P.Action) -> None:
+        """Store the course plan for the in-Moodle report; a plugin too old to keep plans
+        is left alone (the report inside Moodle then needs a plugin upgrade)."""
+        if self.client.require_plugin().plugin_version < PLANS_PLUGIN_VERSION:
+            return
+        assert job.courseid is not None and job.desired.plan is not None
+        self._retry_idempotent(lambda: self.client.set_course_plan(job.courseid, job.desired.plan))
+        self.store.record_action(self.run_id, job.plan.shortname, "", action.kind, "done",
+                                 detail=job.desired.plan["fingerprint"])
 
     def _create_course(self, desired: DesiredCourse) -> int:
         categoryid = self._category_id(desired.category)
