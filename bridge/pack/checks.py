@@ -135,6 +135,22 @@ def _check_quiz(pack: Pack, resource: Resource, problems: ProblemList) -> None:
                                       where=qp.where, context=qp.context))
 
 
+def _template_var_problems(pack: Pack, resource: Resource, problems: ProblemList) -> bool:
+    """Report ``vars`` keys the template never reads and variables it needs that are
+    missing; True when a variable is missing."""
+    from bridge.render.template_vars import var_problems
+    from bridge.render.templates import page_environment
+
+    env = page_environment(resource.home_root or pack.root)
+    missing = False
+    for code, key, message in var_problems(env, resource.template, resource.vars):
+        spot = resource.spot
+        line = (spot.index.line(*spot.path, "vars", key) if spot and key else None) or resource.line_of("vars")
+        problems.add(line, code, message)
+        missing = missing or code == "template-var-missing"
+    return missing
+
+
 def _check_question_skills(pack: Pack, bank, problems: ProblemList) -> None:
     """Skill codes tagged on questions (技能要求 column, GIFT ``// [tag:1.1.1]``) must be
     requirements of the pack's standard at its level."""
@@ -163,6 +179,8 @@ def _check_question_skills(pack: Pack, bank, problems: ProblemList) -> None:
 def _check_page(pack: Pack, resource: Resource, problems: ProblemList) -> None:
     from bridge.render.pages import RenderError, read_text, render_page
 
+    if resource.type == "page" and resource.template is not None and _template_var_problems(pack, resource, problems):
+        return  # rendering would fail on the same missing variable: one message, not two
     try:
         if resource.type == "label":
             if resource.text is None:
