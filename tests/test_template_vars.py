@@ -8,19 +8,13 @@ from pathlib import Path
 import pytest
 
 from bridge.pack import load_catalog
+from test_pack_validate import edit
 from bridge.render.template_vars import template_vars
 from bridge.render.templates import page_environment
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = (REPO / "docs" / "pack-format.md").read_text("utf-8")
 BUNDLED = sorted(p.name for p in (REPO / "templates" / "pages").glob("*.html") if not p.name.startswith("_"))
-
-
-def edit(pack: Path, old: str, new: str) -> None:
-    file = pack / "pack.toml"
-    text = file.read_text("utf-8")
-    assert old in text, old
-    file.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def test_misspelt_var_is_flagged_with_did_you_mean_on_its_line(library):

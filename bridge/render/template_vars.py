@@ -59,8 +59,8 @@ class _Collector:
             if not _is_vars(node.node) or id(node.node) in self.accounted:
                 continue
             key = _key(node)
-            if key is None or key in _DICT_METHODS:
-                continue  # vars[expr] or vars.items(): handled as dynamic below
+            if key is None or key in _DICT_METHODS or key.startswith("_"):
+                continue  # vars[expr], vars.items(), vars.__class__: handled as dynamic below
             self.required.add(key)
             self.accounted.add(id(node.node))
         names = [n for n in ast.find_all(nodes.Name) if n.name == "vars" and n.ctx == "load"]
