@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import click
 
-from bridge.errors import BridgeError, ExitCode
+from bridge.errors import DISK_FULL, BridgeError, ExitCode, write_error
 from bridge.textwidth import printable
 from bridge.i18n import get_lang, set_lang, tr
 
@@ -68,14 +68,26 @@ def handle_errors(f: Callable) -> Callable:
             click.echo(tr("Interrupted.", "已中断。"), err=True)
             sys.exit(int(ExitCode.INTERRUPTED))
         except OSError as err:
-            if not err.filename:
+            # A full disk rarely names the file (it fails on a flush): name the command's output.
+            out = err.filename or (_output_param() if err.errno in DISK_FULL else None)
+            if not out and err.errno not in DISK_FULL:
                 raise  # not a path the user gave: a bug, worth its traceback
-            click.echo(tr("Error: {where}: {why}", "错误：{where}：{why}", where=err.filename, why=err.strerror or err),
-                       err=True)
-            click.echo(tr("Check the path, its permissions and the free space.", "请检查路径、权限和剩余空间。"), err=True)
-            sys.exit(int(ExitCode.INVALID_INPUT))
+            failure = write_error(err, out)
+            click.echo(tr("Error: {msg}", "错误：{msg}", msg=failure.message), err=True)
+            click.echo(failure.hint, err=True)
+            sys.exit(int(failure.exit_code))
 
     return wrapper
+
+
+def _output_param() -> str | None:
+    """The running command's output path (``--out``/``-o``), if it has one."""
+    ctx = click.get_current_context(silent=True)
+    params = ctx.params if ctx is not None else {}
+    for name in ("out", "output", "out_dir", "outdir"):
+        if params.get(name):
+            return str(params[name])
+    return None
 
 
 def echo_json(data: Any) -> None:

@@ -189,3 +189,25 @@ def _follow(pack: Pack, resource: Resource, catalog: Catalog) -> tuple[Resource 
                                     "“{ref}”在其所属资源包中仍为 planned，这里不能算作 ready。请将此条目标为 status = \"planned\"，或先完成源资源。",
                                     ref=resource.use))
     return resolved, None
+
+
+def pack_paths(names: list[str | Path], folders: list[Path]) -> list[Path]:
+    """Command-line pack names as paths: a path that exists stays as it is; anything else
+    is a pack id, looked up among the packs in ``folders`` (the config's pack folders).
+    An unknown id is a ``BridgeError`` (exit 2) listing the known ones."""
+    from bridge.errors import BridgeError, ExitCode
+
+    paths = [Path(n) for n in names]
+    ids = [str(n) for n, p in zip(names, paths) if not p.exists()]
+    if not ids:
+        return paths
+    catalog = load_catalog(list(folders), check_content=False)
+    unknown = [i for i in ids if i not in catalog.packs]
+    if unknown:
+        raise BridgeError(
+            tr("Unknown pack(s): {ids}: neither a folder nor a pack id in {where}. Known ids: {known}.",
+               "未知的资源包：{ids}：既不是目录，也不是 {where} 中的资源包 id。已有 id：{known}。",
+               ids=", ".join(unknown), where=", ".join(str(f) for f in folders) or "-",
+               known=", ".join(sorted(catalog.packs)) or "-"),
+            exit_code=ExitCode.INVALID_INPUT)
+    return [p if p.exists() else catalog.packs[str(n)].root for n, p in zip(names, paths)]

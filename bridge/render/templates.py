@@ -15,7 +15,9 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+from bridge.data import data_dir
+
+PROJECT_TEMPLATES = data_dir("templates", "templates")
 
 
 def templates_dir() -> Path:
