@@ -39,18 +39,22 @@ class category_report {
     /**
      * Build the report for a category (0: the whole site) as the current user may see it.
      *
+     * Each course's figures come from the cache while its cache revision and plan are those
+     * they were computed for; the others are computed live, in chunks, and cached (the
+     * scheduled task warm_report_cache keeps them ready).
+     *
      * @param int $categoryid
      * @return self
      */
     public static function build(int $categoryid): self {
         $report = new self();
         $courses = self::courses($categoryid);
+        $entries = self::figures($courses);
         $certificates = [];
-        foreach (array_chunk(array_keys($courses), calculator::CHUNK) as $chunk) {
-            $plans = plan_store::load($chunk);
-            foreach (calculator::reports($plans, false) as $courseid => $figures) {
-                $report->courses[] = self::row($courses[$courseid], $figures);
-                self::add_certificate($certificates, $plans[$courseid], $figures);
+        foreach ($courses as $courseid => $course) {
+            if (isset($entries[$courseid])) {
+                $report->courses[] = self::row($course, $entries[$courseid]['row']);
+                self::add_certificate($certificates, $entries[$courseid]);
             }
         }
         usort($report->courses, fn($a, $b) => [$a->meets, $a->ratio, $a->shortname] <=> [$b->meets, $b->ratio, $b->shortname]);
@@ -60,12 +64,77 @@ class category_report {
     }
 
     /**
+     * Each course's cached figures, computed (in chunks) and cached for those whose entry is
+     * missing or no longer matches the course's cache revision or plan.
+     *
+     * @param \stdClass[] $courses course id => course with cacherev and planfingerprint
+     * @return array[] course id => entry
+     */
+    public static function figures(array $courses): array {
+        $cache = \cache::make('local_certbridge', 'coursefigures');
+        $entries = [];
+        $stale = [];
+        foreach ($cache->get_many(array_keys($courses)) as $courseid => $entry) {
+            $course = $courses[$courseid];
+            if ($entry && $entry['rev'] === (int) $course->cacherev && $entry['plan'] === $course->planfingerprint) {
+                $entries[$courseid] = $entry;
+            } else {
+                $stale[] = $courseid;
+            }
+        }
+        foreach (array_chunk($stale, calculator::CHUNK) as $chunk) {
+            $plans = plan_store::load($chunk, true, false);
+            $fresh = [];
+            foreach (calculator::reports($plans, false) as $courseid => $figures) {
+                $fresh[$courseid] = self::entry($courses[$courseid], $plans[$courseid], $figures);
+            }
+            $cache->set_many($fresh);
+            $entries += $fresh;
+        }
+        return $entries;
+    }
+
+    /**
+     * What the cache keeps of one course: its row, its certificate and requirements, the
+     * requirement codes it has online, and the revision and plan they hold for.
+     *
+     * @param \stdClass $course
+     * @param \stdClass $plan
+     * @param array $figures calculator report
+     * @return array
+     */
+    private static function entry(\stdClass $course, \stdClass $plan, array $figures): array {
+        $certified = $plan->certname !== '' || $plan->standardid !== '';
+        return [
+            'rev' => (int) $course->cacherev,
+            'plan' => $plan->fingerprint,
+            'row' => [
+                'pack' => $figures['pack_id'],
+                'certificate' => trim($figures['certificate']['name'] . ' ' . $figures['certificate']['level']),
+                'planned' => $figures['planned'],
+                'online' => $figures['online'],
+                'ratio' => $figures['ratio'],
+                'target' => $figures['target'],
+                'meets' => $figures['meets_target'],
+                'counts' => $figures['counts'],
+                'requirements' => $figures['requirements'],
+                'uncovered' => array_column($figures['uncovered'], 'code'),
+            ],
+            'cert' => $certified ? [$plan->certname, $plan->certlevel, $plan->standardid] : null,
+            'requirements' => array_map(fn($req) => [$req->code, (string) $req->text, $req->areacode, $req->area,
+                $req->taskcode, $req->task], $plan->requirements),
+            'online' => array_map('strval', $figures['online_skills']),
+        ];
+    }
+
+    /**
      * Courses with a plan under the category that the user may see: the category report
      * capability in the course (so an override in one course hides it), and hidden courses
      * only with moodle/course:viewhiddencourses.
      *
      * @param int $categoryid 0 for the whole site
-     * @return \stdClass[] course id => course (id, fullname, shortname, visible, category)
+     * @return \stdClass[] course id => course (id, fullname, shortname, visible, category, cacherev,
+     *         planfingerprint, canview)
      */
     public static function courses(int $categoryid): array {
         global $DB;
@@ -77,7 +146,8 @@ class category_report {
             $where = 'AND (cc.id = :catid OR ' . $DB->sql_like('cc.path', ':path') . ')';
             $params += ['catid' => $category->id, 'path' => $category->path . '/%'];
         }
-        $sql = "SELECT c.id, c.fullname, c.shortname, c.visible, c.category, $ctxfields
+        $sql = "SELECT c.id, c.fullname, c.shortname, c.visible, c.category, c.cacherev, p.fingerprint AS planfingerprint,
+                       $ctxfields
                   FROM {course} c
                   JOIN {local_certbridge_plan} p ON p.courseid = c.id
                   JOIN {course_categories} cc ON cc.id = c.category
@@ -107,51 +177,42 @@ class category_report {
      * One course's row.
      *
      * @param \stdClass $course
-     * @param array $figures calculator report
+     * @param array $row the cached figures
      * @return \stdClass
      */
-    private static function row(\stdClass $course, array $figures): \stdClass {
-        return (object) [
+    private static function row(\stdClass $course, array $row): \stdClass {
+        return (object) ([
             'id' => (int) $course->id,
             'canview' => !empty($course->canview),
             'shortname' => $course->shortname,
             'fullname' => $course->fullname,
-            'pack' => $figures['pack_id'],
-            'certificate' => trim($figures['certificate']['name'] . ' ' . $figures['certificate']['level']),
-            'planned' => $figures['planned'],
-            'online' => $figures['online'],
-            'ratio' => $figures['ratio'],
-            'target' => $figures['target'],
-            'meets' => $figures['meets_target'],
-            'counts' => $figures['counts'],
-            'requirements' => $figures['requirements'],
-            'uncovered' => array_column($figures['uncovered'], 'code'),
-        ];
+        ] + $row);
     }
 
     /**
      * Add one course to its certificate's group.
      *
      * @param array $certificates key => group, by reference
-     * @param \stdClass $plan
-     * @param array $figures
+     * @param array $entry the course's cached entry
      */
-    private static function add_certificate(array &$certificates, \stdClass $plan, array $figures): void {
-        if ($plan->certname === '' && $plan->standardid === '') {
+    private static function add_certificate(array &$certificates, array $entry): void {
+        if ($entry['cert'] === null) {
             return;
         }
-        $key = $plan->certname . "\x1f" . $plan->certlevel . "\x1f" . $plan->standardid;
+        [$name, $level, $standard] = $entry['cert'];
+        $key = implode("\x1f", $entry['cert']);
         if (!isset($certificates[$key])) {
-            $certificates[$key] = ['name' => $plan->certname, 'level' => $plan->certlevel,
-                'standard' => $plan->standardid, 'courses' => 0, 'requirements' => [], 'covered' => []];
+            $certificates[$key] = ['name' => $name, 'level' => $level, 'standard' => $standard, 'courses' => 0,
+                'requirements' => [], 'covered' => []];
         }
         $group = &$certificates[$key];
         $group['courses']++;
-        foreach ($plan->requirements as $req) {
-            $group['requirements'][$req->code] ??= $req;
+        foreach ($entry['requirements'] as $req) {
+            $group['requirements'][$req[0]] ??= (object) ['code' => $req[0], 'text' => $req[1], 'areacode' => $req[2],
+                'area' => $req[3], 'taskcode' => $req[4], 'task' => $req[5]];
         }
-        foreach ($figures['online_skills'] as $code) {
-            $group['covered'][(string) $code] = true;
+        foreach ($entry['online'] as $code) {
+            $group['covered'][$code] = true;
         }
     }
 
