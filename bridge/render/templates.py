@@ -31,20 +31,6 @@ def page_search_path(pack_root: Path) -> tuple[str | None, list[str]]:
     return (str(own) if own.is_dir() else None), [str(base / "pages"), str(base)]
 
 
-def page_environment(pack_root: Path) -> jinja2.Environment:
-    """The sandboxed environment page templates are rendered with, for *parsing* them here
-    (checking which ``vars`` they read); rendering happens in ``bridge.render.worker``."""
-    own, shared = page_search_path(pack_root)
-    return _page_environment(own, tuple(shared))
-
-
-@lru_cache(maxsize=64)
-def _page_environment(own: str | None, shared: tuple[str, ...]) -> jinja2.Environment:
-    from bridge.render.sandbox import PackTemplateLoader, PageSandbox
-
-    return PageSandbox(PackTemplateLoader(own, list(shared)))
-
-
 @lru_cache(maxsize=1)
 def report_environment() -> jinja2.Environment:
     """Templates for reports and the library site (``templates/``): the project's own."""
