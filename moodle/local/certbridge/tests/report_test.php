@@ -21,6 +21,7 @@ use local_certbridge\external\get_modules;
 use local_certbridge\external\get_report;
 use local_certbridge\external\set_course_plan;
 use local_certbridge\report\calculator;
+use local_certbridge\report\category_report;
 use local_certbridge\report\plan_store;
 
 /**
@@ -35,6 +36,8 @@ use local_certbridge\report\plan_store;
  * @covers     \local_certbridge\external\get_report
  * @covers     \local_certbridge\report\calculator
  * @covers     \local_certbridge\report\plan_store
+ * @covers     \local_certbridge\report\category_report
+ * @covers     \local_certbridge\task\warm_report_cache
  */
 final class report_test extends \advanced_testcase {
     /** @var string idnumber prefix used by these tests */
@@ -43,11 +46,12 @@ final class report_test extends \advanced_testcase {
     /**
      * A course with four pages (p1..p4) and the plan of five resources (p5 planned).
      *
+     * @param int $category the course category, 0 for the default one
      * @return \stdClass the course
      */
-    private function course_with_plan(): \stdClass {
+    private function course_with_plan(int $category = 0): \stdClass {
         $generator = $this->getDataGenerator();
-        $course = $generator->create_course(['numsections' => 2]);
+        $course = $generator->create_course(['numsections' => 2] + ($category ? ['category' => $category] : []));
         $resources = [];
         foreach (['p1', 'p2', 'p3', 'p4', 'p5'] as $i => $id) {
             $content = "<p>$id</p>";
@@ -167,5 +171,46 @@ final class report_test extends \advanced_testcase {
         $this->setUser($student);
         $this->expectException(\required_capability_exception::class);
         get_report::execute($course->id);
+    }
+
+    public function test_category_report_below_target_first_subcategories_and_certificate_view(): void {
+        global $DB;
+        $this->resetAfterTest();
+        $college = $this->getDataGenerator()->create_category(['name' => '信息工程学院']);
+        $programme = $this->getDataGenerator()->create_category(['name' => '软件技术', 'parent' => $college->id]);
+        $good = $this->course_with_plan($programme->id);
+        $bad = $this->course_with_plan($college->id);
+        // A course elsewhere: not in the college's report.
+        $this->course_with_plan();
+        $cms = $DB->get_records_menu('course_modules', ['course' => $bad->id], '', 'idnumber, id');
+        foreach (['p1', 'p2', 'p3'] as $id) {
+            set_coursemodule_visible($cms[self::PREFIX . $id], 0);
+        }
+        $report = category_report::build($college->id);
+        $this->assertSame([(int) $bad->id, (int) $good->id], array_map(fn($row) => $row->id, $report->courses));
+        $this->assertSame([false, true], array_map(fn($row) => $row->meets, $report->courses));
+        $this->assertSame(['courses' => 2, 'meets' => 1, 'below' => 1, 'planned' => 10, 'online' => 5, 'ratio' => 0.5],
+            $report->totals);
+        // Certificate view: what either course has online covers the level; 2.1.1 nobody serves.
+        $this->assertSame([['Web前端开发', '初级', 2, 4, 3]], array_map(fn($c) => [$c['name'], $c['level'], $c['courses'],
+            $c['requirements'], $c['covered']], $report->certificates));
+        $this->assertSame(['2.1.1'], array_map(fn($req) => $req->code, $report->certificates[0]['uncovered']));
+        // Someone without the capability sees no course.
+        $this->setUser($this->getDataGenerator()->create_user());
+        $this->assertSame([], category_report::build($college->id)->courses);
+    }
+
+    public function test_cached_figures_follow_every_change_moodle_makes_to_the_course(): void {
+        global $DB;
+        $this->resetAfterTest();
+        $category = $this->getDataGenerator()->create_category();
+        $course = $this->course_with_plan($category->id);
+        (new \local_certbridge\task\warm_report_cache())->execute();
+        $this->assertSame(4, category_report::build($category->id)->courses[0]->online);
+        $cms = $DB->get_records_menu('course_modules', ['course' => $course->id], '', 'idnumber, id');
+        set_coursemodule_visible($cms[self::PREFIX . 'p4'], 0);
+        $this->assertSame(3, category_report::build($category->id)->courses[0]->online);
+        set_section_visible($course->id, 2, 0);
+        $this->assertSame(2, category_report::build($category->id)->courses[0]->online);
     }
 }
