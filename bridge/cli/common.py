@@ -73,11 +73,17 @@ def handle_errors(f: Callable) -> Callable:
             if not out and err.errno not in DISK_FULL:
                 raise  # not a path the user gave: a bug, worth its traceback
             failure = write_error(err, out)
-            click.echo(tr("Error: {msg}", "错误：{msg}", msg=failure.message), err=True)
-            click.echo(failure.hint, err=True)
+            echo(tr("Error: {msg}", "错误：{msg}", msg=failure.message), err=True)
+            echo(failure.hint, err=True)
             sys.exit(int(failure.exit_code))
 
     return wrapper
+
+
+def echo(text: Any = "", err: bool = False, nl: bool = True) -> None:
+    """Print ``text`` with terminal control characters removed: every command prints what
+    came from a pack or a site (titles, paths, names, errors) through here."""
+    click.echo(printable(str(text)), err=err, nl=nl)
 
 
 def _output_param() -> str | None:
@@ -91,7 +97,7 @@ def _output_param() -> str | None:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+    echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
 
 
 #: click's own usage messages (English only) → Chinese; anything not listed stays English.
@@ -130,7 +136,7 @@ def show_click_error(error: click.ClickException) -> None:
     if ctx is not None:
         click.echo(ctx.get_usage(), err=True)
         click.echo(f"请运行“{ctx.command_path} -h”查看帮助。\n", err=True)
-    click.echo(f"错误：{_click_zh(error.format_message())}", err=True)
+    echo(f"错误：{_click_zh(error.format_message())}", err=True)
 
 
 class CertbridgeGroup(click.Group):

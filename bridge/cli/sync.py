@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
+from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo, echo_json, handle_errors
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
-from bridge.textwidth import printable
 
 #: Pack folders or pack ids (looked up in the config's pack folders), as for report.
 packs_argument = click.argument("packs", nargs=-1, metavar="[PACK]...")
@@ -77,7 +76,7 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
 
 def _say(text: str) -> None:
     """One line for the terminal: names and errors come from the site, so no control characters."""
-    click.echo(printable(text))
+    echo(text)
 
 
 def _print_plan(site_plan, *, actions: bool) -> None:
@@ -217,7 +216,7 @@ def unlock(lock_id, config_path, site_name) -> None:
     from bridge.sync.lock import lock_path, unlock as remove_lock
     config, (site,) = _sites(config_path, site_name, False)
     holder = remove_lock(lock_path(config.state_path(site)), lock_id)
-    click.echo(tr("Removed {what}.", "已删除{what}。", what=holder.describe()))
+    echo(tr("Removed {what}.", "已删除{what}。", what=holder.describe()))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

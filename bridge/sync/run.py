@@ -284,7 +284,8 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
         reporter.course(course_line(job.plan, job.results, job.courseid))
 
     executor = Executor(client, store, run_id, workers=options.workers or site.workers,
-                        on_result=lambda job, result: reporter.action(job.plan.shortname, result), on_course=on_course)
+                        on_result=lambda job, result: reporter.action(job.plan.shortname, result), on_course=on_course,
+                        tmp_root=store.path.with_name(store.path.name + ".tmp"))
     applying = time.perf_counter()
     executor.apply(jobs)
     plan.timings["apply"] = time.perf_counter() - applying
