@@ -109,7 +109,7 @@ def test_ordinary_templates_still_work_after_a_bomb(hostile):
     assert [p.code for p in load_catalog([hostile]).problems] == ["template-error"]
     (hostile / "templates" / "simple.html").write_text(
         "{% for s in skills %}{{ loop.cycle('a', 'b') }}{{ s.code|upper }}{% endfor %}"
-        "{{ '{}-{}'.format(pack.id, course.shortname) }} {{ vars.get('x', 'd') }} {{ '%s!'|format(resource.id) }}"
+        "{{ '{}-{}'.format(pack.id, course.shortname) }} {{ vars.get('x', 'd') }}{{ vars.body[:0] }} {{ '%s!'|format(resource.id) }}"
         " {{ pack.certificate.standard.id }} {{ section.title|length > 0 }}", "utf-8")
     catalog = load_catalog([hostile])
     assert catalog.problems == []

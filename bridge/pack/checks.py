@@ -142,10 +142,9 @@ def _check_quiz(pack: Pack, resource: Resource, problems: ProblemList) -> None:
 
 def _template_var_problems(pack: Pack, resource: Resource) -> list[Problem]:
     """``vars`` keys the template never reads and variables it needs that are missing."""
-    from bridge.render.template_vars import var_problems
-    from bridge.render.templates import page_environment
+    from bridge.render.template_vars import parse_environment, var_problems
 
-    env = page_environment(resource.home_root or pack.root)
+    env = parse_environment(resource.home_root or pack.root)
     found = []
     for code, key, message in var_problems(env, resource.template, resource.vars):
         spot = resource.spot
