@@ -115,8 +115,8 @@ SHAPES: dict[str, Any] = {
     PLUGIN_PREFIX + "set_course_plan": {"fingerprint": STR},
     PLUGIN_PREFIX + "get_report": {"courseid": INT, "planned": INT, "online": INT, "ratio": NUM, "target": NUM,
                                    "meets_target": BOOL, "status": STR, "counts": {}, "requirements": INT,
-                                   "covered": INT, "resources": [{"resource_id": STR, "idnumber": STR, "state": STR, "reason": STR,
-                                                                  "cmid": INT}],
+                                   "covered": INT, "resources": [{"resource_id": STR, "idnumber": STR, "state": STR,
+                                                                  "reason": STR, "cmid": INT}],
                                    "uncovered": [{"code": STR}]},
     PLUGIN_PREFIX + "delete_module": {"deleted": BOOL},
     # One entry per file: stored (filename, itemid) or refused (errortype, error).
