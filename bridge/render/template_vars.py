@@ -156,8 +156,8 @@ def var_problems(env: jinja2.Environment, template: str, given: dict) -> list[tu
     and what ``template`` reads; empty when the template cannot be read (rendering says why)."""
     try:
         found = template_vars(env, template)
-    except jinja2.TemplateError:
-        return []
+    except (jinja2.TemplateError, RecursionError, OSError, UnicodeDecodeError):
+        return []  # rendering (in its own process) reports what is wrong with the template
     problems: list[tuple[str, str | None, str]] = []
     if not found.dynamic:
         for key in sorted(set(given) - found.read):
