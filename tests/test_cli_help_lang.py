@@ -10,18 +10,11 @@ from click.testing import CliRunner
 from bridge.cli import main
 from bridge.cli.help import localize
 from bridge.i18n import set_lang
+from test_cli_help import ALL
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _walk(group: click.Group, prefix=()):
-    for name, cmd in sorted(group.commands.items()):
-        yield prefix + (name,), cmd
-        if isinstance(cmd, click.Group):
-            yield from _walk(cmd, prefix + (name,))
-
-
-ALL = [((), main)] + list(_walk(main))
 IDS = [" ".join(p) or "certbridge" for p, _ in ALL]
 
 
