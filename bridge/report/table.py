@@ -49,6 +49,10 @@ def render_table(report: CompletionReport, *, lang: str, color: bool = False) ->
         if course.error:
             reason = f"    {t['reason']}{colon}{printable(course.error)}"
             out.append(click.style(reason, fg="yellow") if color else reason)
+        edits = report.hand_edits_of(course)
+        if edits["kept"]:
+            note = "    " + t["hand_edits"].format(n=edits["kept"], m=edits["in_moodle"], course=course.shortname)
+            out.append(click.style(note, fg="yellow") if color else note)
     for cov in report.coverage:
         if cov.known and cov.uncovered:
             prefix = f"{cov.site} " if multi else ""

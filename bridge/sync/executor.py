@@ -47,6 +47,7 @@ class ActionResult:
     error: BaseException | None = None
     skipped: bool = False  # not attempted (run aborted, course failed, deletes held back)
     note: str = ""
+    kept: object = None  # the hand edit kept before this write overwrote it (bridge.drift.store.DriftRecord)
 
 
 @dataclass
@@ -80,8 +81,11 @@ class Executor:
     def __init__(self, client, store: StateStore, run_id: str, *, workers: int = 2,
                  on_result: Callable[[CourseJob, ActionResult], None] | None = None,
                  on_course: Callable[[CourseJob], None] | None = None,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, keeper=None):
         self.client = client
+        # Keeps a hand edit before a write overwrites it (bridge.drift.keep.Keeper); a keep
+        # that fails fails that action only.
+        self.keeper = keeper
         self.store = store
         self.run_id = run_id
         self.workers = max(1, int(workers))
@@ -199,7 +203,7 @@ class Executor:
         try:
             if self.aborted is not None:
                 raise _Skip()
-            work(job, action)
+            kept = work(job, action)
         except Exception as err:  # noqa: BLE001
             skipped = isinstance(err, _Skip)
             if not skipped:
@@ -209,7 +213,7 @@ class Executor:
             self._finish(job, ActionResult(job.plan.shortname, action, False, None if skipped else err,
                                            skipped=skipped))
             return
-        self._finish(job, ActionResult(job.plan.shortname, action, True))
+        self._finish(job, ActionResult(job.plan.shortname, action, True, kept=kept))
 
     def _note_fatal(self, err: BaseException) -> None:
         if getattr(err, "exit_code", None) in FATAL_EXIT_CODES and self.aborted is None:
@@ -271,14 +275,14 @@ class Executor:
 
     # -- modules -------------------------------------------------------------------
 
-    def _module_action(self, job: CourseJob, action: P.Action) -> None:
+    def _module_action(self, job: CourseJob, action: P.Action):
         if action.kind == P.HIDE:
             self._set_visible(job, action, False)
-            return
+            return None
         if action.only_visibility:
             self._set_visible(job, action, action.module.visible)
-            return
-        self._upsert(job, action)
+            return None
+        return self._upsert(job, action)
 
     def _row(self, job: CourseJob, d: DesiredModule, cmid: int, fingerprint: str) -> ModuleRow:
         return ModuleRow(d.idnumber, job.desired.pack_id, cmid, d.modname, fingerprint, d.name, d.visible,
@@ -289,9 +293,13 @@ class Executor:
         self.store.record_action(self.run_id, job.plan.shortname, action.idnumber, action.kind, "done",
                                  detail=detail or ",".join(action.reasons), module=row, forget=forget)
 
-    def _upsert(self, job: CourseJob, action: P.Action) -> None:
+    def _upsert(self, job: CourseJob, action: P.Action):
+        """Write the module; return the hand edit kept before overwriting it, if any."""
         d = action.module
         assert d is not None and job.courseid is not None
+        kept = None
+        if self.keeper is not None and action.overwrites_hand_edit:
+            kept = self.keeper.keep(job.plan.shortname, job.desired.pack_id, job.courseid, action)
         draftitemid, filename = 0, ""
         if d.modname == "resource" and action.sends_content:
             draftitemid, filename = job.uploads[d.idnumber].result()
@@ -312,6 +320,9 @@ class Executor:
             note = tr("Moodle reports fingerprint {got}, expected {want}", "Moodle 报告的指纹为 {got}，预期 {want}",
                       got=fingerprint, want=d.fingerprint)
         self._done(job, action, self._row(job, d, cmid, fingerprint), detail=note)
+        if kept is not None:
+            self.keeper.overwritten(kept, fingerprint)
+        return kept
 
     def _write_module(self, job: CourseJob, d: DesiredModule, send: Callable) -> tuple[int, str]:
         """Send an upsert; after an unknown outcome, read back by idnumber before any resend."""

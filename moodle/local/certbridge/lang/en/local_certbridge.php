@@ -27,6 +27,7 @@ defined('MOODLE_INTERNAL') || die();
 
 $string['pluginname'] = 'certbridge resource sync';
 $string['certbridge:sync'] = 'Publish and update certbridge-managed activities';
+$string['certbridge_exportfailed'] = 'The quiz\'s questions could not be exported.';
 $string['certbridge_importfailed'] = 'The question import failed: {$a}';
 $string['certbridge_notindraft'] = 'The file {$a->filename} is not in draft area {$a->draftitemid}.';
 $string['certbridge_quizhasattempts'] = 'The quiz {$a} already has student attempts, so its questions cannot be replaced.';

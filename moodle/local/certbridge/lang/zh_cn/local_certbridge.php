@@ -27,6 +27,7 @@ defined('MOODLE_INTERNAL') || die();
 
 $string['pluginname'] = 'certbridge 资源同步';
 $string['certbridge:sync'] = '发布和更新由 certbridge 管理的活动';
+$string['certbridge_exportfailed'] = '无法导出测验的题目。';
 $string['certbridge_importfailed'] = '题目导入失败：{$a}';
 $string['certbridge_notindraft'] = '草稿区 {$a->draftitemid} 中没有文件 {$a->filename}。';
 $string['certbridge_quizhasattempts'] = '测验 {$a} 已有学生作答，不能替换其题目。';
