@@ -169,12 +169,12 @@ def test_json_log_reports_a_held_lock_as_an_error_event(world):
 
 
 def test_interrupted_sync_says_the_next_run_resumes(world, monkeypatch):
-    import bridge.cli.sync as cli_sync
+    import bridge.sync.run as sync_run  # the command imports it when it runs
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_sync, "sync_site", interrupted)
+    monkeypatch.setattr(sync_run, "sync_site", interrupted)
     sb, pack, state = world
     text = run_cli(sb, state, "sync", str(pack.folder))
     assert text.exit_code == ExitCode.INTERRUPTED and "the next run resumes" in text.stderr

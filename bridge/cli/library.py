@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
-from bridge.config import Config, load_config
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
-from bridge.library.index import LibraryIndex, load_index
-from bridge.library.links import configured_links
-from bridge.library.search import Query, resource_row, search
-from bridge.library.site import build_site
-from bridge.library.table import format_table, human_size
 from bridge.pack.model import RESOURCE_TYPES, STATUSES
+
+if TYPE_CHECKING:
+    from bridge.config import Config
+    from bridge.library.index import LibraryIndex
 
 packs_option = click.option("--packs", "packs", multiple=True, type=click.Path(exists=True, path_type=Path),
                             help="Folder of packs (repeatable; default: the config's packs, else resource_packs). "
@@ -22,6 +21,7 @@ packs_option = click.option("--packs", "packs", multiple=True, type=click.Path(e
 
 
 def _index(packs: tuple[Path, ...], config: Config, shown: int = 3) -> LibraryIndex:
+    from bridge.library.index import load_index
     folders = list(packs) or config.packs
     index = load_index(folders)
     errors = [p for p in index.catalog.problems if p.severity == "error"]
@@ -67,6 +67,9 @@ def search_command(query: str, certificate: str, level: str, skill: str, rtype: 
 
     在所有资源包中查找资源。QUERY 匹配标题和页面正文（支持中文子串），多个词须同时匹配。
     """
+    from bridge.config import load_config
+    from bridge.library.search import Query, resource_row, search
+    from bridge.library.table import format_table, human_size
     index = _index(packs, load_config())
     hits = search(index, Query(text=query, certificate=certificate, level=level, skill=skill,
                                type=rtype or "", status=status or ""))
@@ -100,6 +103,9 @@ def site_command(out: Path, site_name: str | None, packs: tuple[Path, ...]) -> N
 
     生成资源库的静态 HTML 目录：按证书、等级、工作领域、工作任务、职业技能要求浏览资源与缺口，每个资源一页。
     """
+    from bridge.config import load_config
+    from bridge.library.links import configured_links
+    from bridge.library.site import build_site
     config = load_config()
     index = _index(packs, config)
     links = configured_links(config, site_name, [p.id for p in index.packs if p.course])

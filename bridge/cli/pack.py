@@ -9,9 +9,7 @@ import click
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
 from bridge.errors import ExitCode
 from bridge.i18n import tr
-from bridge.pack import load_catalog
 from bridge.pack.checks import DEFAULT_MAX_FILE_BYTES
-from bridge.render.build import build_pack
 
 paths_argument = click.argument("paths", nargs=-1, required=True,
                                 type=click.Path(exists=True, path_type=Path))
@@ -33,6 +31,7 @@ def validate(paths: tuple[Path, ...], fmt: str, max_file_mb: float) -> None:
 
     PATHS are pack folders, pack.toml files, folders of packs or standards files.
     """
+    from bridge.pack import load_catalog
     catalog = load_catalog(list(paths), max_file_bytes=int(max_file_mb * 2**20))
     packs = catalog.selected()
     if fmt == "json":
@@ -40,14 +39,17 @@ def validate(paths: tuple[Path, ...], fmt: str, max_file_mb: float) -> None:
                    "standards": [str(s) for s in catalog.standards_checked],
                    "problems": [p.to_dict() for p in catalog.problems]})
     else:
+        # One stream per run (stderr when something is wrong), so what is read is in this
+        # order: the problems by file and line, then the summary.
+        errors = sum(1 for p in catalog.problems if p.severity == "error")
         for problem in catalog.problems:
             click.echo(str(problem), err=True)
         for pack in packs:
             ready = sum(1 for r in pack.resources if r.ready)
             click.echo(tr("{id}: {n} resources ({ready} ready, {planned} planned)",
                           "{id}：{n} 个资源（{ready} 个已就绪，{planned} 个计划中）",
-                          id=pack.id, n=len(pack.resources), ready=ready, planned=len(pack.resources) - ready))
-        errors = sum(1 for p in catalog.problems if p.severity == "error")
+                          id=pack.id, n=len(pack.resources), ready=ready, planned=len(pack.resources) - ready),
+                       err=bool(errors))
         if errors:
             click.echo(tr("{n} problem(s) found.", "发现 {n} 个问题。", n=errors), err=True)
         else:
@@ -68,6 +70,8 @@ def build(paths: tuple[Path, ...], out: Path, max_file_mb: float) -> None:
 
     渲染资源包（页面 HTML、测验 Moodle XML、含内容指纹的 manifest.json），无需 Moodle。
     """
+    from bridge.pack import load_catalog
+    from bridge.render.build import build_pack
     catalog = load_catalog(list(paths), max_file_bytes=int(max_file_mb * 2**20))
     if not catalog.ok:
         for problem in catalog.problems:

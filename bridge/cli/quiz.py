@@ -5,13 +5,16 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
 from bridge.errors import ExitCode
 from bridge.i18n import tr
-from bridge.quiz import QuizProblem, check_quiz_file, summarize, to_moodle_xml
+
+if TYPE_CHECKING:
+    from bridge.quiz import QuizProblem
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -42,6 +45,7 @@ def check_command(file: Path, output_format: str) -> None:
 
     检查题库文件：输出各题型数量，或列出问题（退出码 2）。
     """
+    from bridge.quiz import check_quiz_file, summarize
     bank, problems = check_quiz_file(file)
     counts = summarize(bank) if bank is not None else {}
     if output_format == "json":
@@ -70,6 +74,7 @@ def convert_command(file: Path, output: Path) -> None:
 
     将 GIFT（或 Moodle XML）题库转换为 Moodle XML；有问题时全部列出且不写文件（退出码 2）。
     """
+    from bridge.quiz import check_quiz_file, summarize, to_moodle_xml
     bank, problems = check_quiz_file(file)
     if bank is None:
         _echo_problems(problems, err=True)

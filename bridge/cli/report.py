@@ -8,12 +8,9 @@ from pathlib import Path
 import click
 
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, handle_errors
-from bridge.config import load_config
 from bridge.errors import ExitCode
 from bridge.i18n import get_lang, tr
-from bridge.report import FORMATS, render, run_report, write_report
-from bridge.report.run import select_packs
-from bridge.report.csv_report import ENCODING as CSV_ENCODING
+from bridge.report.output import FORMATS
 
 
 def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
@@ -56,6 +53,10 @@ def report(packs: tuple[str, ...], category: str | None, site: str | None, all_s
     PACK is a pack id or folder (default: every pack in the config). Exit code 0 when
     the report was produced; 1 with --fail-under when a course is below it.
     """
+    from bridge.config import load_config
+    from bridge.report import render, run_report, write_report
+    from bridge.report.csv_report import ENCODING as CSV_ENCODING
+    from bridge.report.run import select_packs
     config = load_config(config_path)
     result = run_report(config, packs=packs, category=category, site=site, all_sites=all_sites)
     lang = get_lang()

@@ -7,13 +7,8 @@ from pathlib import Path
 import click
 
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
-from bridge.config import load_config
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
-from bridge.sync.doctor import FAIL, run_doctor
-from bridge.sync.lock import lock_path, unlock as remove_lock
-from bridge.sync.progress import JsonReporter, Reporter, TextReporter, describe_plan_counts
-from bridge.sync.run import RunOptions, connect, plan_site, sync_site
 
 packs_argument = click.argument("packs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -32,6 +27,7 @@ workers_option = click.option("--workers", type=click.IntRange(1, 32), default=N
 
 
 def _sites(config_path, site_name, all_sites):
+    from bridge.config import load_config
     config = load_config(config_path)
     return config, config.select(site_name, all_sites)
 
@@ -56,6 +52,8 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
 
     PACKS are pack folders (default: the config's pack folders).
     """
+    from bridge.sync.progress import JsonReporter, Reporter, TextReporter
+    from bridge.sync.run import RunOptions, plan_site
     config, sites = _sites(config_path, site_name, all_sites)
     options = RunOptions(packs=list(packs), prune=prune, drift=drift, workers=workers)
     reporter: Reporter = JsonReporter() if fmt == "json" else TextReporter()
@@ -76,6 +74,7 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
 
 
 def _print_plan(site_plan, *, actions: bool) -> None:
+    from bridge.sync.progress import describe_plan_counts
     click.echo(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
     for work in site_plan.courses:
         p = work.plan
@@ -140,6 +139,8 @@ def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes
         6  state file unusable                  状态文件不可用
       130  interrupted; the next run resumes    已中断，下次继续
     """
+    from bridge.sync.progress import JsonReporter, Reporter, TextReporter
+    from bridge.sync.run import RunOptions, sync_site
     if dry_run:
         ctx = click.get_current_context()
         ctx.invoke(plan, packs=packs, config_path=config_path, site_name=site_name, all_sites=all_sites,
@@ -184,6 +185,7 @@ def unlock(lock_id, config_path, site_name) -> None:
 
     删除失效的同步锁（需提供锁 id，被拒绝的运行会显示它）。
     """
+    from bridge.sync.lock import lock_path, unlock as remove_lock
     config, (site,) = _sites(config_path, site_name, False)
     holder = remove_lock(lock_path(config.state_path(site)), lock_id)
     click.echo(tr("Removed {what}.", "已删除{what}。", what=holder.describe()))
@@ -203,6 +205,8 @@ def doctor(config_path, site_name, all_sites, fmt) -> None:
 
     检查站点：可达、REST、令牌、插件版本、服务函数、上传权限；每项失败都给出修复方法。
     """
+    from bridge.sync.doctor import FAIL, run_doctor
+    from bridge.sync.run import connect
     config, sites = _sites(config_path, site_name, all_sites)
     results = {site.name: run_doctor(site, connect) for site in sites}
     failed = any(c.status == FAIL for checks in results.values() for c in checks)

@@ -264,10 +264,11 @@ def _hint(cls: type[MoodleError], function: str) -> str | None:
 def plugin_missing_hint() -> str:
     return tr(
         "Install the companion plugin moodle/local/certbridge into the site's local/ folder, run "
-        "admin/cli/upgrade.php, and create the token for the 'certbridge' service "
-        "(see `certbridge plugin --help`).",
+        "admin/cli/upgrade.php, enable the 'certbridge' service, add the sync user to its authorised "
+        "users and create the token for that service (docs/plugin.md; `certbridge plugin --help`).",
         "请将配套插件 moodle/local/certbridge 安装到站点的 local/ 目录，运行 admin/cli/upgrade.php，"
-        "并为 “certbridge” 服务创建令牌（参见 `certbridge plugin --help`）。",
+        "启用 “certbridge” 服务、把同步账号加入其授权用户，并为该服务创建令牌"
+        "（见 docs/plugin.md；`certbridge plugin --help`）。",
     )
 
 

@@ -110,6 +110,8 @@ def load_catalog(paths: list[Path], *, check_content: bool = True,
         catalog.problems.extend(standards_cache[file][1])
         catalog.standards_checked.append(file)
     catalog.requested.sort(key=lambda i: str(catalog.packs[i].file))
+    # A standard's problems come once per pack using it and once for the file itself.
+    catalog.problems = sorted(dict.fromkeys(catalog.problems), key=Problem.sort_key)
     return catalog
 
 

@@ -120,8 +120,13 @@ def _check_quiz(resource: Resource, problems: ProblemList) -> None:
     if bank is not None:
         resource.memo["quiz"] = bank
     for qp in quiz_problems:
-        message = f"{qp.code}: {qp.message}" + (tr(" (hint: {h})", "（提示：{h}）", h=qp.hint) if qp.hint else "")
-        problems.items.append(Problem(str(qp.file), qp.line, "quiz-invalid", message))
+        # The quiz's own code (gift-…) is left out: one code per line, and the message says it all.
+        message = qp.message + (tr(" (hint: {h})", "（提示：{h}）", h=qp.hint) if qp.hint else "")
+        if qp.code == "quiz-not-utf8":
+            message = tr("the question bank of quiz '{r}': {m}", "测验“{r}”的题库：{m}", r=resource.id, m=message)
+        problems.items.append(Problem(str(qp.file), qp.line, "quiz-invalid", message,
+                                      column=qp.column if isinstance(qp.column, int) else None,
+                                      where=qp.where, context=qp.context))
 
 
 def _check_page(pack: Pack, resource: Resource, problems: ProblemList) -> None:
@@ -136,4 +141,7 @@ def _check_page(pack: Pack, resource: Resource, problems: ProblemList) -> None:
     except RenderError as err:
         file = str(err.file) if err.file and err.file.is_absolute() else str(pack.file)
         line = err.line if err.file else resource.line_of("template" if resource.template else "source")
-        problems.items.append(Problem(file, line, err.code, err.message))
+        message = err.message
+        if err.code == "not-utf8":
+            message = tr("{m} (resource '{r}')", "{m}（资源“{r}”）", m=message, r=resource.id)
+        problems.items.append(Problem(file, line, err.code, message))

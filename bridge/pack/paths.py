@@ -33,11 +33,13 @@ class PackPaths:
         """(absolute real path, None) or (None, why it is refused)."""
         if not relative.strip():
             return None, tr("The path is empty.", "路径为空。")
-        if relative[:1] in ("/", "\\") or _DRIVE.match(relative):
+        # A teacher on Windows writes files\\讲义.pdf: a backslash is a folder separator here.
+        relative = relative.replace("\\", "/")
+        if relative[:1] == "/" or _DRIVE.match(relative):
             return None, tr("'{p}' is an absolute path; use a path relative to the pack folder.",
                             "“{p}”是绝对路径；请使用相对于资源包目录的路径。", p=relative)
         joined = os.path.join(self.base, relative)
-        if ".." in relative.replace("\\", "/").split("/"):
+        if ".." in relative.split("/"):
             target = os.path.realpath(joined)  # ".." after a symlink is resolved by the kernel, not lexically
         else:
             parent, name = os.path.split(os.path.normpath(joined))

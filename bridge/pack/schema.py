@@ -5,6 +5,7 @@ checked against its key list. Types are Python types from ``tomllib``.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,13 +46,20 @@ STANDARD_AREA = {"code": Key(str, True), "name": Key(str, True), "tasks": Key(li
 STANDARD_TASK = {"code": Key(str, True), "name": Key(str, True), "requirements": Key(list, True)}
 STANDARD_REQUIREMENT = {"code": Key(str, True), "text": Key(str, True)}
 
-_TYPE_NAMES = {str: "string", list: "array", dict: "table", bool: "boolean", float: "number", int: "integer"}
+_TYPE_NAMES = {str: ("string", "字符串（加双引号）"), list: ("array", "数组 [ … ]"), dict: ("table", "表"),
+               bool: ("boolean", "布尔值 true/false"), float: ("number", "数字"), int: ("integer", "整数")}
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:
-    if isinstance(t, tuple):
-        return _TYPE_NAMES.get(t[0], t[0].__name__)
-    return _TYPE_NAMES.get(t, t.__name__)
+    first = t[0] if isinstance(t, tuple) else t
+    en, zh = _TYPE_NAMES.get(first, (first.__name__, first.__name__))
+    return tr(en, zh)
+
+
+def did_you_mean(name: str, known: list[str] | set[str] | dict) -> str | None:
+    """The known name closest to a misspelt ``name``, if one is close enough."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def check_table(table: Any, keys: dict[str, Key], path: tuple, where: str,
@@ -61,9 +69,18 @@ def check_table(table: Any, keys: dict[str, Key], path: tuple, where: str,
         problems.add(lines.line(*path), "bad-value",
                      tr("{where} must be a table.", "{where} 必须是一个表（table）。", where=where))
         return False
+    misspelt: set[str] = set()  # required keys written wrongly: not also "missing"
     for name, value in table.items():
         key = keys.get(name)
         if key is None:
+            guess = did_you_mean(name, [k for k in keys if k not in table])
+            if guess:
+                misspelt.add(guess)
+                problems.add(lines.line(*path, name), "unknown-key",
+                             tr("Unknown key '{name}' in {where}: did you mean '{guess}'?",
+                                "{where} 中有未知的键“{name}”：是否应为“{guess}”？",
+                                name=name, where=where, guess=guess))
+                continue
             known = ", ".join(sorted(keys))
             problems.add(lines.line(*path, name), "unknown-key",
                          tr("Unknown key '{name}' in {where}. Known keys: {known}. Check the spelling.",
@@ -71,10 +88,10 @@ def check_table(table: Any, keys: dict[str, Key], path: tuple, where: str,
                             name=name, where=where, known=known))
         elif not isinstance(value, key.type) or (key.type is int and isinstance(value, bool)):
             problems.add(lines.line(*path, name), "bad-value",
-                         tr("'{name}' in {where} must be a {type}.", "{where} 中的“{name}”必须是 {type} 类型。",
+                         tr("'{name}' in {where} must be a {type}.", "{where} 中的“{name}”必须是{type}。",
                             name=name, where=where, type=_type_name(key.type)))
     for name, key in keys.items():
-        if key.required and name not in table:
+        if key.required and name not in table and name not in misspelt:
             problems.add(lines.line(*path), "missing-field",
                          tr("{where} needs '{name}'. Add it.", "{where} 缺少必填项“{name}”，请补上。",
                             name=name, where=where))

@@ -56,7 +56,7 @@ def check_quiz_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
         log.add(None, "quiz-no-questions", tr("the file holds no questions", "文件中没有题目"))
     validate_questions(questions, log)
     if log:
-        log.problems.sort(key=lambda p: (p.line is not None, p.line or 0))
+        log.problems.sort(key=lambda p: (p.line is not None, p.line or 0, p.column if isinstance(p.column, int) else 0))
         return None, log.problems
     return QuestionBank(source=path, questions=questions), []
 

@@ -23,13 +23,27 @@ class QuizProblem:
     code: str
     message: str
     hint: str | None = None
+    #: 1-based column of the spot (GIFT), or the column heading (spreadsheets).
+    column: int | str | None = None
+    #: Replaces the line in the text form, e.g. "第 5 行（答案）" for a spreadsheet row.
+    where: str | None = None
+    #: The source line with a caret under the spot.
+    context: str | None = None
+
+    @property
+    def location(self) -> str:
+        if self.where:
+            return f"{self.file}:{self.where}"
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}" + (f":{self.column}" if isinstance(self.column, int) else "")
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{where}: {self.code}: {self.message}"
+        text = f"{self.location}: {self.code}: {self.message}"
+        return f"{text}\n{self.context}" if self.context else text
 
     def as_dict(self) -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "code": self.code,
+        return {"file": self.file, "line": self.line, "column": self.column, "code": self.code,
                 "message": self.message, "hint": self.hint}
 
 
@@ -55,8 +69,9 @@ class ProblemLog:
         self.file = file
         self.problems: list[QuizProblem] = []
 
-    def add(self, line: int | None, code: str, message: str, hint: str | None = None) -> None:
-        self.problems.append(QuizProblem(self.file, line, code, message, hint))
+    def add(self, line: int | None, code: str, message: str, hint: str | None = None, *,
+            column: int | str | None = None, where: str | None = None, context: str | None = None) -> None:
+        self.problems.append(QuizProblem(self.file, line, code, message, hint, column, where, context))
 
     def __bool__(self) -> bool:
         return bool(self.problems)

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from bridge.i18n import tr
 from bridge.quiz import model as m
 from bridge.quiz.errors import ProblemLog
+from bridge.quiz.ime import report_gift_ime
 
 # Escaped control characters become private-use placeholders while the structure is
 # parsed, and are turned back into the plain characters in the final texts.
@@ -52,20 +53,23 @@ def _restore(text: str) -> str:
 def parse_gift(text: str, log: ProblemLog) -> list[m.Question]:
     """The questions of a GIFT text (already decoded); problems go to ``log``."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # IME punctuation in a marker's place is reported by itself; such a question is not
+    # parsed further, so the teacher sees the cause and not its knock-on errors.
+    ime_lines = report_gift_ime(text, log)
     questions: list[m.Question] = []
     lines: list[tuple[int, str]] = []
     comments: list[str] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line:
-            if lines:
+            if lines and not ime_lines.intersection(n for n, _ in lines):
                 _Block(lines, comments, log).parse_into(questions)
             lines, comments = [], []
         elif line.startswith("//"):
             comments.append(line)
         else:
             lines.append((number, line))
-    if lines:
+    if lines and not ime_lines.intersection(n for n, _ in lines):
         _Block(lines, comments, log).parse_into(questions)
     return questions
 
@@ -231,12 +235,6 @@ class _Block:
         if head in _TRUE_FALSE:
             q.qtype = m.TRUEFALSE
             return self._truefalse(q, answers, _TRUE_FALSE[head])
-        if answers[0] in "～＝":
-            self.log.add(self.line_at(offset), "gift-fullwidth-marker",
-                         tr("the answer starts with a full-width {c}, which GIFT does not read as a marker",
-                            "答案以全角字符 {c} 开头，GIFT 不把它当作标记", c=answers[0]),
-                         tr("use the ASCII ~ and = to mark answers", "请用半角 ~ 和 = 标记答案"))
-            return None
         q.qtype = m.SHORTANSWER
         return self._shortanswer(q, answers, offset)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bridge.i18n import tr
+from bridge.ime import fix_command, looks_like_gbk
 from bridge.quiz.errors import ProblemLog
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -44,12 +45,9 @@ def decode_utf8(data: bytes, log: ProblemLog) -> str | None:
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         hint = tr("save the file as UTF-8", "请将文件另存为 UTF-8 编码")
-        try:
-            data.decode("gb18030")
-            hint = tr("the file looks like GBK/GB18030; save it as UTF-8",
-                      "文件似乎是 GBK/GB18030 编码，请另存为 UTF-8")
-        except UnicodeDecodeError:
-            pass
+        if looks_like_gbk(data):
+            hint = tr("the file is GBK/GB18030-encoded; convert it to UTF-8 with: {cmd}",
+                      "文件是 GBK/GB18030 编码；请运行 {cmd} 转为 UTF-8", cmd=fix_command(log.file))
         log.add(line, "quiz-not-utf8",
                 tr("the file is not valid UTF-8 (byte {pos})", "文件不是有效的 UTF-8 编码（第 {pos} 字节）",
                    pos=err.start + 1), hint)

@@ -73,6 +73,7 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise RenderError(tr("{f} is not UTF-8 text; save it as UTF-8.", "{f} 不是 UTF-8 文本，请以 UTF-8 编码保存。",
-                             f=path.name), code="not-utf8", file=path,
+        from bridge.pack.tomlfile import not_utf8_message
+
+        raise RenderError(not_utf8_message(path, data, err.start + 1), code="not-utf8", file=path,
                           line=data[: err.start].count(b"\n") + 1) from None

@@ -5,14 +5,14 @@ import os
 import secrets
 from pathlib import Path
 
-from bridge.report.csv_report import ENCODING as CSV_ENCODING
-from bridge.gcpause import paused_gc
-from bridge.report.csv_report import render_csv
-from bridge.report.html_report import render_html
-from bridge.report.json_report import render_json
-from bridge.report.model import CompletionReport
-from bridge.report.table import render_table
+from typing import TYPE_CHECKING
 
+from bridge.gcpause import paused_gc
+
+if TYPE_CHECKING:
+    from bridge.report.model import CompletionReport
+
+# Kept light (the renderers load on use): the CLI reads FORMATS when it starts.
 FORMATS = ("table", "json", "csv", "html")
 
 
@@ -24,12 +24,16 @@ def render(report: CompletionReport, fmt: str, *, lang: str, color: bool = False
 
 def _render(report: CompletionReport, fmt: str, *, lang: str, color: bool) -> str:
     if fmt == "table":
+        from bridge.report.table import render_table
         return render_table(report, lang=lang, color=color)
     if fmt == "json":
+        from bridge.report.json_report import render_json
         return render_json(report)
     if fmt == "csv":
+        from bridge.report.csv_report import render_csv
         return render_csv(report)
     if fmt == "html":
+        from bridge.report.html_report import render_html
         return render_html(report, lang=lang)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
@@ -39,6 +43,7 @@ def write_report(text: str, fmt: str, path: Path) -> None:
     error the temp file is removed and an earlier report at ``path`` stays as it was."""
     # Encoded first: text that cannot be written fails before any file is made. The
     # CSV's CRLF stays as written; other formats use \n everywhere.
+    from bridge.report.csv_report import ENCODING as CSV_ENCODING
     data = text.encode(CSV_ENCODING if fmt == "csv" else "utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")  # two writers never share it

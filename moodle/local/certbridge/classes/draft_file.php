@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge;
 
 use invalid_parameter_exception;
@@ -51,8 +50,12 @@ class draft_file {
                 return $file;
             }
         }
-        throw new \moodle_exception('certbridge_notindraft', 'local_certbridge', '',
-            (object) ['filename' => $filename, 'draftitemid' => $draftitemid]);
+        throw new \moodle_exception(
+            'certbridge_notindraft',
+            'local_certbridge',
+            '',
+            (object) ['filename' => $filename, 'draftitemid' => $draftitemid]
+        );
     }
 
     /**

@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge;
 
 use invalid_parameter_exception;
@@ -31,7 +30,7 @@ use invalid_parameter_exception;
  */
 class module_lookup {
     /** @var int the length of course_modules.idnumber */
-    const IDNUMBER_MAXLENGTH = 100;
+    public const IDNUMBER_MAXLENGTH = 100;
 
     /**
      * Live modules of a course whose idnumber starts with a prefix, oldest first.
@@ -43,8 +42,10 @@ class module_lookup {
     public static function with_prefix(int $courseid, string $prefix): array {
         global $DB;
         $like = $DB->sql_like('cm.idnumber', ':prefix', true, true);
-        return self::query("cm.course = :courseid AND $like",
-            ['courseid' => $courseid, 'prefix' => $DB->sql_like_escape($prefix) . '%']);
+        return self::query(
+            "cm.course = :courseid AND $like",
+            ['courseid' => $courseid, 'prefix' => $DB->sql_like_escape($prefix) . '%']
+        );
     }
 
     /**
@@ -55,8 +56,10 @@ class module_lookup {
      * @return \stdClass[] course_modules rows plus modname, keyed by cm id
      */
     public static function by_idnumber(int $courseid, string $idnumber): array {
-        return self::query('cm.course = :courseid AND cm.idnumber = :idnumber',
-            ['courseid' => $courseid, 'idnumber' => $idnumber]);
+        return self::query(
+            'cm.course = :courseid AND cm.idnumber = :idnumber',
+            ['courseid' => $courseid, 'idnumber' => $idnumber]
+        );
     }
 
     /**
@@ -84,7 +87,8 @@ class module_lookup {
     public static function require_valid_idnumber(string $idnumber): void {
         if (trim($idnumber) === '' || \core_text::strlen($idnumber) > self::IDNUMBER_MAXLENGTH) {
             throw new invalid_parameter_exception(
-                'idnumber must be 1 to ' . self::IDNUMBER_MAXLENGTH . ' characters long');
+                'idnumber must be 1 to ' . self::IDNUMBER_MAXLENGTH . ' characters long'
+            );
         }
     }
 

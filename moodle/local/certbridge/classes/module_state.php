@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge;
 
 /**
@@ -32,10 +31,10 @@ namespace local_certbridge;
  */
 class module_state {
     /** @var string[] module types certbridge creates, sorted */
-    const MODTYPES = ['label', 'page', 'quiz', 'resource', 'url'];
+    public const MODTYPES = ['label', 'page', 'quiz', 'resource', 'url'];
 
     /** @var string[] instance column whose text is the fingerprinted content */
-    const CONTENT_COLUMN = ['page' => 'content', 'url' => 'externalurl', 'label' => 'intro'];
+    public const CONTENT_COLUMN = ['page' => 'content', 'url' => 'externalurl', 'label' => 'intro'];
 
     /**
      * Fingerprint and time modified of several modules, in a few queries.
@@ -124,12 +123,21 @@ class module_state {
      */
     private static function quiz_imports(array $instances): array {
         global $DB;
-        $rows = $DB->get_records_list('local_certbridge_quiz', 'cmid', array_keys($instances), '', 'cmid, xmlsha1, questioncount, timemodified');
+        $rows = $DB->get_records_list(
+            'local_certbridge_quiz',
+            'cmid',
+            array_keys($instances),
+            '',
+            'cmid, xmlsha1, questioncount, timemodified'
+        );
         if (!$rows) {
             return [];
         }
         [$insql, $params] = $DB->get_in_or_equal(array_values($instances));
-        $slots = $DB->get_records_sql_menu("SELECT quizid, COUNT(1) FROM {quiz_slots} WHERE quizid $insql GROUP BY quizid", $params);
+        $slots = $DB->get_records_sql_menu(
+            "SELECT quizid, COUNT(1) FROM {quiz_slots} WHERE quizid $insql GROUP BY quizid",
+            $params
+        );
         $imports = [];
         foreach ($rows as $row) {
             $count = (int) ($slots[$instances[(int) $row->cmid]] ?? 0);

@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge;
 
 defined('MOODLE_INTERNAL') || die();
@@ -33,19 +32,19 @@ require_once($CFG->libdir . '/resourcelib.php');
  */
 class moduleinfo_builder {
     /** @var string[] quiz settings taken from the site's quiz defaults (admin settings) */
-    const QUIZ_SITE_DEFAULTS = ['attemptonlast', 'attempts', 'browsersecurity', 'canredoquestions',
+    public const QUIZ_SITE_DEFAULTS = ['attemptonlast', 'attempts', 'browsersecurity', 'canredoquestions',
         'decimalpoints', 'delay1', 'delay2', 'graceperiod', 'grademethod', 'navmethod', 'overduehandling',
         'preferredbehaviour', 'questiondecimalpoints', 'quizpassword', 'showblocks', 'showuserpicture',
         'shuffleanswers', 'subnet', 'timelimit'];
 
     /** @var string[] quiz review options: form field prefix => database column */
-    const QUIZ_REVIEW_FIELDS = ['attempt' => 'reviewattempt', 'correctness' => 'reviewcorrectness',
+    public const QUIZ_REVIEW_FIELDS = ['attempt' => 'reviewattempt', 'correctness' => 'reviewcorrectness',
         'maxmarks' => 'reviewmaxmarks', 'marks' => 'reviewmarks', 'specificfeedback' => 'reviewspecificfeedback',
         'generalfeedback' => 'reviewgeneralfeedback', 'rightanswer' => 'reviewrightanswer',
         'overallfeedback' => 'reviewoverallfeedback'];
 
     /** @var int[] when a quiz review option applies: form field suffix => bit (mod_quiz display_options) */
-    const QUIZ_REVIEW_TIMES = ['during' => 0x10000, 'immediately' => 0x01000, 'open' => 0x00100, 'closed' => 0x00010];
+    public const QUIZ_REVIEW_TIMES = ['during' => 0x10000, 'immediately' => 0x01000, 'open' => 0x00100, 'closed' => 0x00010];
 
     /**
      * Data for add_moduleinfo(): form defaults of a new module, then the caller's values.
@@ -106,7 +105,7 @@ class moduleinfo_builder {
         }
         [$cm, , , $info] = get_moduleinfo_data($cm, $course);
         // The settings form unpacks these; the *_update_instance functions expect them.
-        $display = !empty($info->displayoptions) ? (array) unserialize($info->displayoptions, ['allowed_classes' => false]) : [];
+        $display = !empty($info->displayoptions) ? (unserialize_array($info->displayoptions) ?: []) : [];
         foreach (['printintro', 'printlastmodified', 'showsize', 'showtype', 'showdate', 'popupwidth', 'popupheight'] as $key) {
             $info->$key = $display[$key] ?? 0;
         }
@@ -223,7 +222,7 @@ class moduleinfo_builder {
      * @param \stdClass $info
      */
     private static function unpack_url_parameters(\stdClass $info): void {
-        $parameters = !empty($info->parameters) ? (array) unserialize($info->parameters, ['allowed_classes' => false]) : [];
+        $parameters = !empty($info->parameters) ? (unserialize_array($info->parameters) ?: []) : [];
         $i = 0;
         foreach ($parameters as $parameter => $variable) {
             $info->{'parameter_' . $i} = $parameter;

@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge;
 
 defined('MOODLE_INTERNAL') || die();
@@ -53,14 +52,22 @@ class quiz_import {
             throw new \moodle_exception('certbridge_quizhasattempts', 'local_certbridge', '', format_string($quiz->name));
         }
         $previous = $DB->get_record('local_certbridge_quiz', ['cmid' => $cm->id]);
+        $oldids = $previous ? self::parse_ids($previous->questionids) : [];
+        // Checked before anything changes: every version to delete, whoever made it.
+        $oldversions = self::all_versions($oldids);
+        foreach ($oldversions as $questionid) {
+            question_require_capability_on($questionid, 'edit');
+        }
         $transaction = $DB->start_delegated_transaction();
         try {
             // Teachers' previews hold on to questions; they are throwaway by design.
             quiz_delete_previews($quiz);
-            if ($previous) {
-                self::remove_questions($quiz, self::parse_ids($previous->questionids));
-            }
+            self::remove_questions($quiz, $oldids, $oldversions);
             $questionids = self::import_file(\context_module::instance($cm->id), $course, $file);
+            foreach ($questionids as $questionid) {
+                // Putting a question in a quiz needs the right to use it, as on core's quiz edit page.
+                question_require_capability_on($questionid, 'use');
+            }
             self::add_to_quiz($quiz, $questionids);
             $sumgrades = self::recompute_sumgrades((int) $quiz->id);
             self::remember((int) $cm->id, $file->get_contenthash(), $questionids, $previous ?: null);
@@ -124,31 +131,52 @@ class quiz_import {
             // Keep the importer's words, not the notification's close button.
             $text = str_replace(get_string('dismissnotification'), ' ', html_to_text((string) $printed, 0, false));
             $message = trim(preg_replace('/\s+/u', ' ', $text));
-            throw new \moodle_exception('certbridge_importfailed', 'local_certbridge', '',
-                $message !== '' ? $message : get_string('noquestionsinfile', 'question'));
+            throw new \moodle_exception(
+                'certbridge_importfailed',
+                'local_certbridge',
+                '',
+                $message !== '' ? $message : get_string('noquestionsinfile', 'question')
+            );
         }
         return array_map('intval', $format->questionids);
+    }
+
+    /**
+     * Every version of the given questions' bank entries: someone may have edited an
+     * imported question in Moodle, which made a new version of the same entry, and it
+     * belongs to the import just as much.
+     *
+     * @param int[] $questionids
+     * @return int[] ids of the questions that still exist, the given ones included
+     */
+    private static function all_versions(array $questionids): array {
+        global $DB;
+        if (!$questionids) {
+            return [];
+        }
+        [$insql, $params] = $DB->get_in_or_equal($questionids, SQL_PARAMS_NAMED);
+        $allversions = $DB->get_fieldset_sql("
+                SELECT DISTINCT qv2.questionid
+                  FROM {question_versions} qv
+                  JOIN {question_versions} qv2 ON qv2.questionbankentryid = qv.questionbankentryid
+                 WHERE qv.questionid $insql", $params);
+        // A question deleted by hand meanwhile is simply gone: nothing to check or delete.
+        return array_map('intval', $allversions);
     }
 
     /**
      * Take the given questions (and every version of them) out of the quiz and delete them.
      *
      * @param \stdClass $quiz
-     * @param int[] $questionids
+     * @param int[] $questionids the questions the previous import created
+     * @param int[] $allversions every version of them, from all_versions()
      */
-    private static function remove_questions(\stdClass $quiz, array $questionids): void {
+    private static function remove_questions(\stdClass $quiz, array $questionids, array $allversions): void {
         global $DB;
         if (!$questionids) {
             return;
         }
         [$insql, $params] = $DB->get_in_or_equal($questionids, SQL_PARAMS_NAMED);
-        // Someone may have edited an imported question in Moodle: that made a new version
-        // of the same bank entry, which belongs to the import just as much.
-        $allversions = $DB->get_fieldset_sql("
-                SELECT DISTINCT qv2.questionid
-                  FROM {question_versions} qv
-                  JOIN {question_versions} qv2 ON qv2.questionbankentryid = qv.questionbankentryid
-                 WHERE qv.questionid $insql", $params);
         $params += ['quizid' => $quiz->id, 'component' => 'mod_quiz', 'area' => 'slot'];
         $slots = $DB->get_fieldset_sql("
                 SELECT DISTINCT s.slot
@@ -163,7 +191,7 @@ class quiz_import {
             // after removing the last one (PHP warnings in mod_quiz\structure).
             \mod_quiz\quiz_settings::create($quiz->id)->get_structure()->remove_slot((int) $slot);
         }
-        foreach (array_unique(array_merge($questionids, array_map('intval', $allversions))) as $questionid) {
+        foreach ($allversions as $questionid) {
             question_delete_question($questionid);
         }
     }

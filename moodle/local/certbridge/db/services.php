@@ -37,7 +37,7 @@ $functions = [
         'classname' => 'local_certbridge\external\ensure_sections',
         'description' => 'Create missing course sections and rename sections by number.',
         'type' => 'write',
-        'capabilities' => 'local/certbridge:sync, moodle/course:manageactivities',
+        'capabilities' => 'local/certbridge:sync, moodle/course:update',
     ],
     'local_certbridge_upsert_module' => [
         'classname' => 'local_certbridge\external\upsert_module',
@@ -49,7 +49,7 @@ $functions = [
         'classname' => 'local_certbridge\external\import_questions',
         'description' => 'Import a Moodle XML file into a quiz, replacing the questions of the previous import.',
         'type' => 'write',
-        'capabilities' => 'local/certbridge:sync, moodle/course:manageactivities, moodle/question:add',
+        'capabilities' => 'local/certbridge:sync, mod/quiz:manage, moodle/question:add, moodle/question:editmine',
     ],
     'local_certbridge_get_modules' => [
         'classname' => 'local_certbridge\external\get_modules',
@@ -95,8 +95,11 @@ $services = [
             'core_course_delete_modules',
             'core_files_get_unused_draft_itemid',
         ],
-        'restrictedusers' => 0,
-        'enabled' => 1,
+        // Shipped off and for authorised users only: it bundles course, category and module
+        // writes with file upload. The admin enables it and authorises the sync user
+        // (docs/plugin.md of certbridge).
+        'restrictedusers' => 1,
+        'enabled' => 0,
         'uploadfiles' => 1,
         'downloadfiles' => 1,
     ],

@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge;
 
 use core_external\external_api;
@@ -43,10 +42,10 @@ use local_certbridge\external\upsert_module;
  */
 final class external_test extends \advanced_testcase {
     /** @var string idnumber prefix used by these tests */
-    const PREFIX = 'certbridge:test:';
+    public const PREFIX = 'certbridge:test:';
 
     /** @var string a small valid Moodle XML file with two questions worth 1 + 2 marks */
-    const QUIZ_XML = '<?xml version="1.0" encoding="UTF-8"?>
+    public const QUIZ_XML = '<?xml version="1.0" encoding="UTF-8"?>
 <quiz>
   <question type="truefalse">
     <name><text>TF</text></name>
@@ -128,6 +127,34 @@ final class external_test extends \advanced_testcase {
         return array_column($result['modules'], null, 'idnumber');
     }
 
+    /**
+     * An editing teacher of a new course who also holds local/certbridge:sync there.
+     *
+     * @return array [course, teacher, course context]
+     */
+    private function sync_teacher(): array {
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $teacher = $this->getDataGenerator()->create_and_enrol($course, 'editingteacher');
+        $context = \context_course::instance($course->id);
+        $roleid = $this->getDataGenerator()->create_role();
+        assign_capability('local/certbridge:sync', CAP_ALLOW, $roleid, $context->id);
+        role_assign($roleid, $teacher->id, $context->id);
+        return [$course, $teacher, $context];
+    }
+
+    /**
+     * Prohibit a capability for editing teachers in a context (a role override).
+     *
+     * @param string $capability
+     * @param \context $context
+     */
+    private function prohibit(string $capability, \context $context): void {
+        global $DB;
+        $roleid = $DB->get_field('role', 'id', ['shortname' => 'editingteacher'], MUST_EXIST);
+        assign_capability($capability, CAP_PROHIBIT, $roleid, $context->id, true);
+        accesslib_clear_all_caches_for_unit_testing();
+    }
+
     public function test_get_info_reports_versions_and_types(): void {
         global $CFG;
         $this->resetAfterTest();
@@ -172,8 +199,12 @@ final class external_test extends \advanced_testcase {
         $page = $this->upsert($course->id, 'page', 'page', ['content' => '<p>你好</p>']);
         $url = $this->upsert($course->id, 'url', 'url', ['externalurl' => 'https://example.com/a']);
         $label = $this->upsert($course->id, 'label', 'label', ['intro' => '<p>Note</p>']);
-        $resource = $this->upsert($course->id, 'res', 'resource',
-            ['draftitemid' => $this->draft('a.txt', 'file bytes'), 'filename' => 'a.txt']);
+        $resource = $this->upsert(
+            $course->id,
+            'res',
+            'resource',
+            ['draftitemid' => $this->draft('a.txt', 'file bytes'), 'filename' => 'a.txt']
+        );
         $quiz = $this->upsert($course->id, 'quiz', 'quiz');
 
         $this->assertTrue($page['created']);
@@ -196,8 +227,12 @@ final class external_test extends \advanced_testcase {
         $course = $this->getDataGenerator()->create_course(['numsections' => 2]);
         $first = $this->upsert($course->id, 'page', 'page', ['content' => 'v1']);
         $this->upsert($course->id, 'other', 'page', ['content' => 'x']);
-        $second = $this->upsert($course->id, 'page', 'page',
-            ['content' => 'v2', 'name' => 'Renamed', 'section' => 2, 'visible' => 0]);
+        $second = $this->upsert(
+            $course->id,
+            'page',
+            'page',
+            ['content' => 'v2', 'name' => 'Renamed', 'section' => 2, 'visible' => 0]
+        );
 
         $this->assertFalse($second['created']);
         $this->assertSame($first['cmid'], $second['cmid']);
@@ -224,8 +259,12 @@ final class external_test extends \advanced_testcase {
         $this->upsert($course->id, 'res', 'resource', ['draftitemid' => $draft, 'filename' => 'b.txt']);
         $kept = $this->upsert($course->id, 'res', 'resource', ['name' => 'Renamed']);
         $this->assertSame(sha1('two'), $kept['fingerprint']);
-        $replaced = $this->upsert($course->id, 'res', 'resource',
-            ['draftitemid' => $this->draft('c.txt', 'three'), 'filename' => 'c.txt']);
+        $replaced = $this->upsert(
+            $course->id,
+            'res',
+            'resource',
+            ['draftitemid' => $this->draft('c.txt', 'three'), 'filename' => 'c.txt']
+        );
         $this->assertSame(sha1('three'), $replaced['fingerprint']);
         $context = \context_module::instance($replaced['cmid']);
         $this->assertCount(1, get_file_storage()->get_area_files($context->id, 'mod_resource', 'content', 0, 'id', false));
@@ -271,7 +310,8 @@ final class external_test extends \advanced_testcase {
         assign_capability('moodle/course:activityvisibility', CAP_PROHIBIT, $roleid, $context->id);
         role_assign($roleid, $teacher->id, $context->id);
         $this->setUser($teacher);
-        $this->upsert($course->id, 'page', 'page', ['content' => '<p>a</p>']);  // visible, as created by default
+        // Visible, as created by default.
+        $this->upsert($course->id, 'page', 'page', ['content' => '<p>a</p>']);
         try {
             $this->upsert($course->id, 'page', 'page', ['content' => '<p>a</p>', 'visible' => 0]);
             $this->fail('hid a module without moodle/course:activityvisibility');
@@ -341,6 +381,98 @@ final class external_test extends \advanced_testcase {
         $this->assertFalse($DB->record_exists('local_certbridge_quiz', ['cmid' => $quiz['cmid']]));
         $this->expectException(\invalid_parameter_exception::class);
         delete_module::execute($course->id, 'other:quiz', self::PREFIX);
+    }
+
+    public function test_ensure_sections_needs_course_update_as_core(): void {
+        $this->resetAfterTest();
+        [$course, $teacher, $context] = $this->sync_teacher();
+        $this->setUser($teacher);
+        $args = ['courseid' => $course->id, 'sections' => [['number' => 2, 'name' => 'CSS']]];
+        $this->assertSame(1, $this->call(ensure_sections::class, $args)['created']);
+        // Manageactivities alone is not enough: core adds and renames sections with course:update.
+        $this->prohibit('moodle/course:update', $context);
+        $this->setUser($teacher);
+        $this->assertTrue(has_capability('moodle/course:manageactivities', $context));
+        $this->expectException(\required_capability_exception::class);
+        $this->call(ensure_sections::class, ['courseid' => $course->id, 'sections' => [['number' => 3, 'name' => 'JS']]]);
+    }
+
+    public function test_upsert_updates_a_module_only_with_manageactivities_in_its_context(): void {
+        $this->resetAfterTest();
+        [$course, $teacher] = $this->sync_teacher();
+        $this->setUser($teacher);
+        $page = $this->upsert($course->id, 'page', 'page', ['content' => '<p>a</p>']);
+        $this->prohibit('moodle/course:manageactivities', \context_module::instance($page['cmid']));
+        $this->setUser($teacher);
+        try {
+            $this->upsert($course->id, 'page', 'page', ['content' => '<p>changed</p>']);
+            $this->fail('updated a module whose context prohibits managing it');
+        } catch (\required_capability_exception $e) {
+            $this->assertSame(sha1('<p>a</p>'), $this->modules($course->id)[self::PREFIX . 'page']['fingerprint']);
+        }
+    }
+
+    public function test_import_questions_needs_quiz_manage_in_the_quiz(): void {
+        global $DB;
+        $this->resetAfterTest();
+        [$course, $teacher] = $this->sync_teacher();
+        $this->setUser($teacher);
+        $quiz = $this->upsert($course->id, 'quiz', 'quiz');
+        $this->prohibit('mod/quiz:manage', \context_module::instance($quiz['cmid']));
+        $this->setUser($teacher);
+        try {
+            $this->import($quiz['cmid'], self::QUIZ_XML);
+            $this->fail('imported into a quiz whose context prohibits mod/quiz:manage');
+        } catch (\required_capability_exception $e) {
+            $this->assertSame(0, $DB->count_records('quiz_slots', ['quizid' => $quiz['instance']]));
+        }
+    }
+
+    public function test_import_questions_deletes_others_versions_only_with_question_capability(): void {
+        global $DB;
+        $this->resetAfterTest();
+        [$course, $teacher] = $this->sync_teacher();
+        $this->setUser($teacher);
+        $quiz = $this->upsert($course->id, 'quiz', 'quiz');
+        $this->import($quiz['cmid'], self::QUIZ_XML);
+        $imported = explode(',', $DB->get_field('local_certbridge_quiz', 'questionids', ['cmid' => $quiz['cmid']]));
+
+        // Someone else edits an imported question in Moodle: a new version of its bank entry.
+        $this->setAdminUser();
+        $generator = $this->getDataGenerator()->get_plugin_generator('core_question');
+        $edited = $generator->update_question(
+            \question_bank::load_question_data((int) $imported[0]),
+            null,
+            ['name' => 'Edited by the admin']
+        );
+        $questions = $DB->count_records('question');
+
+        // Without moodle/question:editall the teacher may delete only their own versions.
+        $this->prohibit('moodle/question:editall', \context_module::instance($quiz['cmid']));
+        $this->setUser($teacher);
+        try {
+            $this->import($quiz['cmid'], self::QUIZ_XML);
+            $this->fail("deleted a question version someone else made without moodle/question:editall");
+        } catch (\required_capability_exception $e) {
+            $this->assertTrue($DB->record_exists('question', ['id' => $edited->id]));
+            $this->assertSame($questions, $DB->count_records('question'));
+            $this->assertSame(2, $DB->count_records('quiz_slots', ['quizid' => $quiz['instance']]));
+        }
+    }
+
+    public function test_delete_module_checks_each_module_context(): void {
+        $this->resetAfterTest();
+        [$course, $teacher] = $this->sync_teacher();
+        $this->setUser($teacher);
+        $page = $this->upsert($course->id, 'page', 'page');
+        $this->prohibit('moodle/course:manageactivities', \context_module::instance($page['cmid']));
+        $this->setUser($teacher);
+        try {
+            delete_module::execute($course->id, self::PREFIX . 'page', self::PREFIX);
+            $this->fail('deleted a module whose context prohibits managing it');
+        } catch (\required_capability_exception $e) {
+            $this->assertArrayHasKey(self::PREFIX . 'page', $this->modules($course->id));
+        }
     }
 
     public function test_export_module_returns_each_kind_as_stored(): void {

@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge\external;
 
 defined('MOODLE_INTERNAL') || die();
@@ -59,8 +58,10 @@ class delete_module extends external_api {
      */
     public static function execute(int $courseid, string $idnumber, string $prefix): array {
         global $DB;
-        $params = self::validate_parameters(self::execute_parameters(),
-            ['courseid' => $courseid, 'idnumber' => $idnumber, 'prefix' => $prefix]);
+        $params = self::validate_parameters(
+            self::execute_parameters(),
+            ['courseid' => $courseid, 'idnumber' => $idnumber, 'prefix' => $prefix]
+        );
         $course = $DB->get_record('course', ['id' => $params['courseid']], '*', MUST_EXIST);
         $context = \context_course::instance($course->id);
         self::validate_context($context);
@@ -71,6 +72,11 @@ class delete_module extends external_api {
         $matches = module_lookup::by_idnumber($course->id, $params['idnumber']);
         if (!$matches) {
             return ['deleted' => false, 'cmid' => 0];
+        }
+        // As core_course_delete_modules: each module's own context decides, so a role
+        // override that prohibits managing one module protects it. All are checked first.
+        foreach ($matches as $cm) {
+            require_capability('moodle/course:manageactivities', \context_module::instance($cm->id));
         }
         foreach ($matches as $cm) {
             course_delete_module($cm->id);

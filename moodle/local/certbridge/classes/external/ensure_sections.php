@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge\external;
 
 use core_courseformat\formatactions;
@@ -58,12 +57,16 @@ class ensure_sections extends external_api {
      */
     public static function execute(int $courseid, array $sections): array {
         global $DB;
-        $params = self::validate_parameters(self::execute_parameters(),
-            ['courseid' => $courseid, 'sections' => $sections]);
+        $params = self::validate_parameters(
+            self::execute_parameters(),
+            ['courseid' => $courseid, 'sections' => $sections]
+        );
         $course = $DB->get_record('course', ['id' => $params['courseid']], '*', MUST_EXIST);
         $context = \context_course::instance($course->id);
         self::validate_context($context);
-        require_capability('moodle/course:manageactivities', $context);
+        // Adding and renaming sections is a course setting in core (course/changenumsections.php,
+        // course/editsection.php): it needs moodle/course:update, not manageactivities.
+        require_capability('moodle/course:update', $context);
         require_capability('local/certbridge:sync', $context);
 
         $wanted = [];

@@ -57,12 +57,13 @@ class export_module extends external_api {
         $course = $DB->get_record('course', ['id' => $cm->course], '*', MUST_EXIST);
         $context = \context_course::instance($course->id);
         self::validate_context($context);
-        require_capability('moodle/course:manageactivities', $context);
         require_capability('local/certbridge:sync', $context);
         if (!in_array($cm->modname, module_state::MODTYPES, true)) {
             throw new \invalid_parameter_exception('Unsupported module type: ' . $cm->modname);
         }
+        // Reading what a module holds, as its editing form would: in the module's own context.
         $modcontext = \context_module::instance($cm->id);
+        require_capability('moodle/course:manageactivities', $modcontext);
         if ($cm->modname === 'quiz') {
             require_capability('moodle/question:viewall', $modcontext);
         }

@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge\external;
 
 use core_external\external_api;
@@ -33,10 +32,10 @@ use local_certbridge\module_state;
  */
 class get_info extends external_api {
     /** @var int version of the web-service API in docs/plugin-api.md */
-    const API_VERSION = 1;
+    public const API_VERSION = 1;
 
     /** @var string[] question types the bridge writes in its Moodle XML */
-    const QTYPES = ['description', 'essay', 'match', 'multichoice', 'numerical', 'shortanswer', 'truefalse'];
+    public const QTYPES = ['description', 'essay', 'match', 'multichoice', 'numerical', 'shortanswer', 'truefalse'];
 
     /**
      * No parameters.
@@ -91,9 +90,13 @@ class get_info extends external_api {
             'moodle_version' => new external_value(PARAM_INT, 'Moodle version number (integer part)'),
             'moodle_release' => new external_value(PARAM_TEXT, 'Moodle release'),
             'modtypes' => new external_multiple_structure(
-                new external_value(PARAM_PLUGIN, 'module type'), 'module types upsert_module can create'),
+                new external_value(PARAM_PLUGIN, 'module type'),
+                'module types upsert_module can create'
+            ),
             'qtypes' => new external_multiple_structure(
-                new external_value(PARAM_PLUGIN, 'question type'), 'question types import_questions accepts'),
+                new external_value(PARAM_PLUGIN, 'question type'),
+                'question types import_questions accepts'
+            ),
             'maxbytes' => new external_value(PARAM_INT, 'site upload limit in bytes, 0 = PHP limit only'),
         ]);
     }

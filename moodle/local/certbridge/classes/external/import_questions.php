@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge\external;
 
 use core_external\external_api;
@@ -57,16 +56,21 @@ class import_questions extends external_api {
      */
     public static function execute(int $cmid, int $draftitemid, string $filename): array {
         global $DB;
-        $params = self::validate_parameters(self::execute_parameters(),
-            ['cmid' => $cmid, 'draftitemid' => $draftitemid, 'filename' => $filename]);
+        $params = self::validate_parameters(
+            self::execute_parameters(),
+            ['cmid' => $cmid, 'draftitemid' => $draftitemid, 'filename' => $filename]
+        );
         $cm = get_coursemodule_from_id('quiz', $params['cmid'], 0, false, MUST_EXIST);
         $course = $DB->get_record('course', ['id' => $cm->course], '*', MUST_EXIST);
         $context = \context_course::instance($course->id);
         self::validate_context($context);
-        require_capability('moodle/course:manageactivities', $context);
         require_capability('local/certbridge:sync', $context);
+        // As core's quiz editing page (mod/quiz/edit.php): slots are changed with
+        // mod/quiz:manage in the quiz's own context, where a role override may prohibit it.
+        $quizcontext = \context_module::instance($cm->id);
+        require_capability('mod/quiz:manage', $quizcontext);
         // The questions go into the quiz's own bank.
-        require_capability('moodle/question:add', \context_module::instance($cm->id));
+        require_capability('moodle/question:add', $quizcontext);
 
         $file = draft_file::require_file($params['draftitemid'], $params['filename']);
         $result = quiz_import::replace($cm, $course, $file);

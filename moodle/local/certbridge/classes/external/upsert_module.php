@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge\external;
 
 defined('MOODLE_INTERNAL') || die();
@@ -60,8 +59,12 @@ class upsert_module extends external_api {
             'position' => new external_value(PARAM_INT, '0-based index in the section, -1 leaves it', VALUE_DEFAULT, -1),
             'content' => new external_value(PARAM_RAW, 'page: HTML content', VALUE_DEFAULT, ''),
             'externalurl' => new external_value(PARAM_RAW_TRIMMED, 'url: target', VALUE_DEFAULT, ''),
-            'draftitemid' => new external_value(PARAM_INT, 'resource: draft item holding the file, 0 keeps it',
-                VALUE_DEFAULT, 0),
+            'draftitemid' => new external_value(
+                PARAM_INT,
+                'resource: draft item holding the file, 0 keeps it',
+                VALUE_DEFAULT,
+                0
+            ),
             'filename' => new external_value(PARAM_FILE, 'resource: the main file in that draft item', VALUE_DEFAULT, ''),
         ]);
     }
@@ -83,9 +86,20 @@ class upsert_module extends external_api {
      * @param string $filename
      * @return array
      */
-    public static function execute(int $courseid, string $idnumber, string $modname, int $section, string $name,
-            string $intro = '', int $visible = 1, int $position = -1, string $content = '', string $externalurl = '',
-            int $draftitemid = 0, string $filename = ''): array {
+    public static function execute(
+        int $courseid,
+        string $idnumber,
+        string $modname,
+        int $section,
+        string $name,
+        string $intro = '',
+        int $visible = 1,
+        int $position = -1,
+        string $content = '',
+        string $externalurl = '',
+        int $draftitemid = 0,
+        string $filename = ''
+    ): array {
         global $DB;
         $params = self::validate_parameters(self::execute_parameters(), [
             'courseid' => $courseid, 'idnumber' => $idnumber, 'modname' => $modname, 'section' => $section,
@@ -130,12 +144,17 @@ class upsert_module extends external_api {
 
         if (!$existing) {
             require_capability('mod/' . $params['modname'] . ':addinstance', $context);
+        } else {
+            // As course/modedit.php: an existing module is edited under its own context.
+            require_capability('moodle/course:manageactivities', \context_module::instance($existing->id));
         }
         // Hiding or showing needs its own capability, as on the settings form and in
         // core_course_edit_module.
         if (($params['visible'] ? 1 : 0) !== ($existing ? (int) $existing->visible : 1)) {
-            require_capability('moodle/course:activityvisibility',
-                $existing ? \context_module::instance($existing->id) : $context);
+            require_capability(
+                'moodle/course:activityvisibility',
+                $existing ? \context_module::instance($existing->id) : $context
+            );
         }
         // All or nothing: update_moduleinfo() alone would leave half an update behind on failure.
         $transaction = $DB->start_delegated_transaction();
