@@ -9,15 +9,11 @@ from pathlib import Path
 import click
 
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
-from bridge.config import load_config
-from bridge.drift import store
-from bridge.drift.adopt import adopt, pack_folders
-from bridge.drift.show import describe, diff, pack_version
-from bridge.drift.sync import pruned_text
 from bridge.errors import ExitCode
 from bridge.i18n import tr
-from bridge.library.table import format_table
 from bridge.textwidth import printable
+
+# The library is imported when a command runs: --help stays fast (tests/test_cli_startup.py).
 
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                              help="certbridge.toml (default: $CERTBRIDGE_CONFIG or ./certbridge.toml). 配置文件。")
@@ -49,6 +45,10 @@ def list_command(config_path, site_name, course, fmt) -> None:
 
     列出已保存的手工修改。
     """
+    from bridge.config import load_config
+    from bridge.drift import store
+    from bridge.library.table import format_table
+
     config = load_config(config_path)
     records = store.list_records(store.drift_root(config.state_dir), site=site_name, course=course)
     if fmt == "json":
@@ -84,6 +84,11 @@ def show_command(record_id, config_path, packs, fmt) -> None:
 
     查看一条已保存的手工修改；文本类资源附带与资源包版本的差异。
     """
+    from bridge.config import load_config
+    from bridge.drift import store
+    from bridge.drift.adopt import pack_folders
+    from bridge.drift.show import describe, diff, pack_version
+
     config = load_config(config_path)
     record = store.find(store.drift_root(config.state_dir), record_id)
     text = diff(record, pack_version(record, pack_folders(record, list(packs), config.packs)))
@@ -114,6 +119,10 @@ def adopt_command(record_id, config_path, packs, as_static) -> None:
 
     将已保存的手工修改写回资源包（就地修改文件与 pack.toml，保留注释），下次同步将保留它。
     """
+    from bridge.config import load_config
+    from bridge.drift import store
+    from bridge.drift.adopt import adopt, pack_folders
+
     config = load_config(config_path)
     record = store.find(store.drift_root(config.state_dir), record_id)
     result = adopt(record, pack_folders(record, list(packs), config.packs), config.state_dir, as_static=as_static)
@@ -147,6 +156,10 @@ def prune_command(config_path, site_name, days, keep_max, dry_run) -> None:
 
     按天数或每个模块的份数清理已保存的手工修改。
     """
+    from bridge.config import load_config
+    from bridge.drift import store
+    from bridge.drift.sync import pruned_text
+
     config = load_config(config_path)
     site = config.site(site_name)
     days = site.drift_keep_days if days is None else days
