@@ -52,7 +52,7 @@ def test_php_syntax(path):
 
 def test_services_declare_every_function_of_the_contract():
     plugin, core = contract_functions()
-    assert len(plugin) == 7 and len(core) >= 10, "docs/plugin-api.md changed shape"
+    assert len(plugin) == 9 and len(core) >= 10, "docs/plugin-api.md changed shape"
     text = services_php()
     declared = set(re.findall(r"^\s*'(local_certbridge_\w+)' => \[", text, flags=re.M))
     assert declared == set(plugin)
@@ -79,16 +79,36 @@ def test_external_classes_check_parameters_context_and_capability(path):
     text = path.read_text(encoding="utf-8")
     assert f"class {path.stem} extends external_api" in text
     assert "use core_external\\external_api;" in text
-    for call in ("self::validate_parameters(", "self::validate_context(", "require_capability('local/certbridge:sync'"):
+    # Reading the report needs only the report capability; everything else the sync one.
+    capability = "viewreport" if path.stem == "get_report" else "sync"
+    for call in ("self::validate_parameters(", "self::validate_context(", f"require_capability('local/certbridge:{capability}'"):
         assert call in text, f"{path.name} lacks {call}"
     for method in ("execute_parameters", "execute", "execute_returns"):
         assert re.search(rf"public static function {method}\(", text), f"{path.name} lacks {method}()"
 
 
 def test_version_and_capability():
-    assert read_plugin_version() == ("local_certbridge", 2026113000, "1.1.0")
+    assert read_plugin_version() == ("local_certbridge", 2026113002, "1.3.0")
     assert "$plugin->requires  = 2024100700;" in (PLUGIN_SOURCE / "version.php").read_text(encoding="utf-8")
-    assert "'local/certbridge:sync' =>" in (PLUGIN_SOURCE / "db" / "access.php").read_text(encoding="utf-8")
+    access = (PLUGIN_SOURCE / "db" / "access.php").read_text(encoding="utf-8")
+    for capability in ("sync", "viewreport", "viewcategoryreport"):
+        assert f"'local/certbridge:{capability}' =>" in access
+
+
+def test_upgrade_steps_reach_the_version_and_create_the_installed_tables():
+    """An upgraded site must end with the tables a fresh install gets, at this version."""
+    upgrade = (PLUGIN_SOURCE / "db" / "upgrade.php").read_text(encoding="utf-8")
+    install = (PLUGIN_SOURCE / "db" / "install.xml").read_text(encoding="utf-8")
+    version = read_plugin_version()[1]
+    steps = [int(v) for v in re.findall(r"upgrade_plugin_savepoint\(true, (\d+), 'local', 'certbridge'\)", upgrade)]
+    assert steps and steps == sorted(steps) and steps[-1] == version
+    tables = re.findall(r'<TABLE NAME="(\w+)"', install)
+    assert {"local_certbridge_plan", "local_certbridge_planres", "local_certbridge_planreq"} <= set(tables)
+    for name in tables:
+        if name != "local_certbridge_quiz":  # in the first release's install
+            assert f"'{name}'" in upgrade, name
+    observers = (PLUGIN_SOURCE / "db" / "events.php").read_text(encoding="utf-8")
+    assert "\\core\\event\\course_deleted" in observers  # a deleted course's plan goes too
 
 
 def test_both_languages_define_the_same_strings():
@@ -114,7 +134,7 @@ def test_zip_layout(tmp_path):
         assert {i.date_time for i in zf.infolist()} == {(2026, 1, 1, 0, 0, 0)}
     files = [n for n in names if not n.endswith("/")]
     assert files == sorted(f"{ZIP_TOP}/{p.as_posix()}" for p in plugin_files())
-    assert (built.component, built.version) == ("local_certbridge", 2026113000)
+    assert (built.component, built.version) == ("local_certbridge", 2026113002)
 
 
 def test_zip_is_reproducible_and_leaves_out_litter(tmp_path):
@@ -140,5 +160,5 @@ def test_cli_writes_the_zip(tmp_path):
     out = tmp_path / "sub" / "local_certbridge.zip"
     result = CliRunner().invoke(main, ["--lang", "en", "plugin", "zip", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "local_certbridge 2026113000" in result.output
+    assert "local_certbridge 2026113002" in result.output
     assert zipfile.is_zipfile(out)

@@ -9,15 +9,12 @@ import json
 import lxml.html
 import pytest
 from click.testing import CliRunner
-from fixtures.report import add_copy, copy_packs
+from fixtures.report import synced_sandbox
 
 from bridge.cli import main
-from bridge.config import load_config
 from bridge.moodle.client import MoodleClient
 from bridge.report.run import run_report
-from bridge.sandbox import FaultPlan, Sandbox
-from bridge.sync.progress import Reporter
-from bridge.sync.run import RunOptions, sync_site
+from bridge.sandbox import FaultPlan
 from bridge.sync.state import StateStore
 
 P = "certbridge:report-demo:"
@@ -27,20 +24,11 @@ TOKEN_ENV = "REPORT_TEST_TOKEN"
 @pytest.fixture
 def site(tmp_path, monkeypatch):
     """Two synced courses (RPT-101, RPT-202) on a fresh sandbox; a config file naming it."""
-    packs = copy_packs(tmp_path)
-    add_copy(packs, "report-e", "RPT-202")
-    with Sandbox() as sandbox:
-        monkeypatch.setenv(TOKEN_ENV, sandbox.token)
-        config_file = tmp_path / "certbridge.toml"
-        config_file.write_text(f'packs = ["packs"]\nstate_dir = "state"\n\n[[sites]]\nname = "sandbox"\n'
-                               f'url = "{sandbox.url}"\ntoken_env = "{TOKEN_ENV}"\nworkers = 1\n', "utf-8")
-        config = load_config(config_file)
-        summary = sync_site(config, config.sites[0], RunOptions(), Reporter())
-        assert summary["exit_code"] == 0, summary
+    with synced_sandbox(tmp_path, monkeypatch, TOKEN_ENV) as (sandbox, config, config_file, _):
         yield sandbox, config, config_file
 
 
-def hand_edit(sandbox: Sandbox) -> None:
+def hand_edit(sandbox) -> None:
     """Of RPT-101's 10 planned: 2 planned-status, hide 1, delete 1, change 1 → 5 online."""
     sandbox.admin.hide_module(P + "mdn-css")
     sandbox.admin.delete_module(P + "note2")

@@ -67,7 +67,9 @@ def test_changing_one_file_updates_exactly_that_module(world):
                         "reasons": ["content"], "cmid": by_idnumber(sb)[pack.idnumber("file1")]["id"]}]
     sb.admin.reset_calls()
     assert sync(world).exit_code == 0
-    assert [c.wsfunction for c in writes(sb)] == ["webservice/upload.php", "local_certbridge_upsert_module"]
+    # The stored course plan carries each resource's fingerprint: it is sent again too.
+    assert sorted(c.wsfunction for c in writes(sb)) == [
+        "local_certbridge_set_course_plan", "local_certbridge_upsert_module", "webservice/upload.php"]
     sb.admin.reset_calls()
     sync(world)
     assert writes(sb) == []
@@ -80,7 +82,8 @@ def test_renaming_a_title_updates_only_the_title(world):
     pack.write()
     sb.admin.reset_calls()
     assert sync(world).exit_code == 0
-    assert [c.wsfunction for c in writes(sb)] == ["local_certbridge_upsert_module"]  # no upload: title only
+    assert sorted(c.wsfunction for c in writes(sb)) == [  # no upload: title only (and the plan naming it)
+        "local_certbridge_set_course_plan", "local_certbridge_upsert_module"]
     assert by_idnumber(sb)[pack.idnumber("file0")]["name"] == "改名后的文件"
 
 
@@ -91,7 +94,7 @@ def test_removed_resource_is_hidden_or_deleted_under_prune(world):
     pack.write()
     sb.admin.reset_calls()
     assert sync(world).exit_code == 0
-    assert [c.wsfunction for c in writes(sb)] == ["core_course_edit_module"]
+    assert sorted(c.wsfunction for c in writes(sb)) == ["core_course_edit_module", "local_certbridge_set_course_plan"]
     assert by_idnumber(sb)[pack.idnumber("file2")]["visible"] == 0
     refused = sync(world, "--prune", "--max-delete", "0")
     assert refused.exit_code == ExitCode.LIMIT_EXCEEDED and pack.idnumber("file2") in by_idnumber(sb)

@@ -16,6 +16,7 @@ from bridge.moodle.types import (
     CallStats,
     ImportResult,
     ModuleExport,
+    ModuleListing,
     PluginInfo,
     RemoteModule,
     RemoteSection,
@@ -220,13 +221,31 @@ class MoodleClient:
 
     def get_modules(self, courseid: int, prefix: str) -> list[RemoteModule]:
         """The course's modules whose idnumber starts with ``prefix`` (``local_certbridge_get_modules``)."""
+        return self.list_modules(courseid, prefix).modules
+
+    def list_modules(self, courseid: int, prefix: str) -> ModuleListing:
+        """``get_modules`` with the fingerprint of the course plan stored in Moodle
+        (``local_certbridge_get_modules``)."""
         if not prefix:
             raise ValueError("prefix must not be empty")
         if self._plugin is not None:
             result = self._plugin_call("get_modules", {"courseid": courseid, "prefix": prefix}, write=False)
         else:
             result = self._first_plugin_read("get_modules", {"courseid": courseid, "prefix": prefix})
-        return [RemoteModule.from_json(m) for m in result["modules"]]
+        fingerprint = result.get("plan_fingerprint")
+        return ModuleListing([RemoteModule.from_json(m) for m in result["modules"]],
+                             None if fingerprint is None else str(fingerprint))
+
+    def set_course_plan(self, courseid: int, plan: dict) -> str:
+        """Store the course's plan (bridge.render.plan) for the in-Moodle report; returns the
+        stored fingerprint (``local_certbridge_set_course_plan``)."""
+        result = self._plugin_call("set_course_plan", {"courseid": courseid, "plan": plan}, write=True)
+        return str(result["fingerprint"])
+
+    def get_report(self, courseid: int) -> dict:
+        """The course's completion computed by Moodle from its stored plan
+        (``local_certbridge_get_report``; fields in docs/plugin-api.md)."""
+        return self._plugin_call("get_report", {"courseid": courseid}, write=False)
 
     def _first_plugin_read(self, function: str, params: dict[str, Any]) -> dict:
         """A plugin read before ``get_info`` was asked: the reply carries the plugin's

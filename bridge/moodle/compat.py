@@ -9,6 +9,9 @@ from bridge.moodle.types import PluginInfo
 API_VERSION = 1
 #: The oldest plugin build that implements API_VERSION correctly.
 MIN_PLUGIN_VERSION = 2026112800
+#: The first plugin build that stores course plans and reports inside Moodle
+#: (``set_course_plan``, ``get_report``); older ones still sync.
+PLANS_PLUGIN_VERSION = 2026113001
 
 GET_INFO = PLUGIN_PREFIX + "get_info"
 

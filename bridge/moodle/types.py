@@ -92,6 +92,15 @@ class RemoteModule:
 
 
 @dataclass(frozen=True)
+class ModuleListing:
+    """``local_certbridge_get_modules``: the modules and the stored plan's fingerprint
+    (``""``: no plan stored; ``None``: a plugin older than course plans)."""
+
+    modules: list[RemoteModule]
+    plan_fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
 class UpsertResult:
     """``local_certbridge_upsert_module``."""
 

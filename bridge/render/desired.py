@@ -12,6 +12,7 @@ from pathlib import Path
 from bridge.pack.model import Pack, Resource
 from bridge.render.fingerprint import Digest, FileHasher, digest_bytes
 from bridge.render.pages import render_page
+from bridge.render.plan import course_plan
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class DesiredCourse:
     target: float
     sections: list[tuple[int, str]]
     modules: list[DesiredModule] = field(default_factory=list)
+    #: What ``local_certbridge_set_course_plan`` stores (bridge.render.plan); None: not built
+    plan: dict | None = None
 
     def module(self, idnumber: str) -> DesiredModule | None:
         return next((m for m in self.modules if m.idnumber == idnumber), None)
@@ -126,4 +129,5 @@ def desired_course(pack: Pack, hasher: FileHasher | None = None) -> DesiredCours
         fullname=pack.course.fullname, category=pack.course.category, summary=pack.course.summary,
         target=pack.course.target, sections=[(s.number, s.title) for s in pack.sections])
     course.modules = [desired_module(pack, r, hasher) for r in pack.resources]
+    course.plan = course_plan(pack, course.modules)
     return course

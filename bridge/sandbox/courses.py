@@ -188,6 +188,7 @@ def delete_course(db: sqlite3.Connection, courseid: int) -> None:
     for (cmid,) in db.execute("SELECT id FROM modules WHERE course=?", (courseid,)).fetchall():
         delete_module(db, cmid)
     db.execute("DELETE FROM sections WHERE course=?", (courseid,))
+    db.execute("DELETE FROM course_plans WHERE courseid=?", (courseid,))  # the plugin's observer
     db.execute("DELETE FROM courses WHERE id=?", (courseid,))
 
 

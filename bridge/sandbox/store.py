@@ -25,6 +25,12 @@ ADMIN_USERID = 2
 LOWPRIV_USERID = 3
 SERVICE = "certbridge"
 
+#: Tables added after schema 1, created on open when missing (like a plugin's upgrade step).
+_ADDED = (
+    "CREATE TABLE IF NOT EXISTS course_plans (courseid INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL,"
+    " plan TEXT NOT NULL, timemodified INTEGER NOT NULL);\n",
+)
+
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE seq (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -74,7 +80,7 @@ CREATE TABLE questions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, cmid INTEGER NOT NULL, slot INTEGER NOT NULL, qtype TEXT NOT NULL,
     name TEXT NOT NULL, questiontext TEXT NOT NULL, defaultmark REAL NOT NULL);
 CREATE INDEX questions_cmid ON questions (cmid);
-"""
+""" + "".join(_ADDED)
 
 
 def new_token() -> str:
@@ -111,6 +117,8 @@ class Store:
                     db.execute("ROLLBACK")
                     raise
                 db.execute("COMMIT")
+            for statement in _ADDED:
+                db.execute(statement)
             version = int(db.execute("SELECT value FROM meta WHERE name='schema_version'").fetchone()[0])
             if version != SCHEMA_VERSION:
                 raise RuntimeError(f"sandbox data in {self.data_dir} has schema {version}, expected {SCHEMA_VERSION}")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from bridge.errors import ExitCode
 from bridge.i18n import tr
+from bridge.moodle.compat import PLANS_PLUGIN_VERSION
 from bridge.moodle.errors import AmbiguousWrite, MoodleError, NotFound, ServerError, ShortnameTaken
 from bridge.moodle.types import RemoteModule
 from bridge.render.desired import DesiredCourse, DesiredModule, Payload
@@ -66,6 +67,10 @@ class CourseJob:
     @property
     def failed(self) -> list[ActionResult]:
         return [r for r in self.results if not r.ok and not r.skipped]
+
+
+def _plan_actions(job: CourseJob) -> list[P.Action]:
+    return [a for a in job.plan.course_actions if a.kind == P.SET_PLAN]
 
 
 def _ordered(action: P.Action) -> bool:
@@ -116,7 +121,8 @@ class Executor:
 
     def _apply(self, pool: ThreadPoolExecutor, jobs: list[CourseJob], allow_deletes: bool) -> None:
         for job in jobs:
-            job.pending = len([a for a in job.plan.module_actions if a.writes]) + 1  # +1: the course step
+            # +1: the course step; a plan to store is one more action, run beside the modules.
+            job.pending = len([a for a in job.plan.module_actions if a.writes]) + 1 + len(_plan_actions(job))
             for action in job.plan.module_actions:
                 if action.sends_content and action.module.modname in UPLOADED:
                     job.uploads[action.idnumber] = pool.submit(self._upload, action.module.payload)
@@ -153,6 +159,8 @@ class Executor:
             if self.aborted is not None:
                 raise _Skip()
             for action in job.plan.course_actions:
+                if action.kind == P.SET_PLAN:
+                    continue  # needs the course id only: run beside the modules below
                 if action.kind == P.CREATE_COURSE:
                     job.courseid = self._create_course(job.desired)
                     self.store.save_course(job.desired.shortname, job.desired.pack_id, job.courseid)
@@ -170,6 +178,9 @@ class Executor:
                 self.store.record_action(self.run_id, job.desired.shortname, "", "course", "failed",
                                          detail=str(getattr(err, "message", err)))
             for action in job.plan.course_actions:
+                if action.kind == P.SET_PLAN:
+                    writes.append(action)  # counted like a module write: skipped below
+                    continue
                 self._finish(job, ActionResult(job.plan.shortname, action, False, None if skipped else err,
                                                skipped=skipped), count=False)
             for action in writes:
@@ -183,7 +194,8 @@ class Executor:
         for action in writes:
             if _ordered(action):
                 chains.setdefault(action.module.section, []).append(action)
-        job.side = [pool.submit(self._guard, job, a, self._module_action) for a in writes if not _ordered(a)]
+        job.side = [pool.submit(self._guard, job, a, self._set_plan) for a in _plan_actions(job)]
+        job.side += [pool.submit(self._guard, job, a, self._module_action) for a in writes if not _ordered(a)]
         job.side += [pool.submit(self._section_chain, job, chain) for chain in chains.values()]
         self._finish_course_step(job)
 
@@ -232,6 +244,16 @@ class Executor:
             self.on_course(job)
 
     # -- course and categories -----------------------------------------------------
+
+    def _set_plan(self, job: CourseJob, action: P.Action) -> None:
+        """Store the course plan for the in-Moodle report; a plugin too old to keep plans
+        is left alone (the report inside Moodle then needs a plugin upgrade)."""
+        if self.client.require_plugin().plugin_version < PLANS_PLUGIN_VERSION:
+            return
+        assert job.courseid is not None and job.desired.plan is not None
+        self._retry_idempotent(lambda: self.client.set_course_plan(job.courseid, job.desired.plan))
+        self.store.record_action(self.run_id, job.plan.shortname, "", action.kind, "done",
+                                 detail=job.desired.plan["fingerprint"])
 
     def _create_course(self, desired: DesiredCourse) -> int:
         categoryid = self._category_id(desired.category)

@@ -19,6 +19,7 @@ from bridge.sync.state import CourseRow, ModuleRow
 # Action kinds.
 CREATE_COURSE = "create_course"
 ENSURE_SECTIONS = "ensure_sections"
+SET_PLAN = "set_plan"  # store the course plan in Moodle for the in-Moodle report
 CREATE = "create"
 UPDATE = "update"
 HIDE = "hide"
@@ -26,7 +27,10 @@ DELETE = "delete"
 UNCHANGED = "unchanged"
 DRIFT = "drift"  # Moodle was changed by hand and the policy says leave it: reported only
 CONFLICT = "conflict"  # a hand edit of content or title under "protect": not written until adopted or restored
-KINDS = (CREATE_COURSE, ENSURE_SECTIONS, CREATE, UPDATE, HIDE, DELETE, UNCHANGED, DRIFT, CONFLICT)
+#: Kinds about the course, not one module.
+COURSE_KINDS = (CREATE_COURSE, ENSURE_SECTIONS, SET_PLAN)
+KINDS = (CREATE_COURSE, ENSURE_SECTIONS, SET_PLAN, CREATE, UPDATE, HIDE, DELETE, UNCHANGED, DRIFT,
+         CONFLICT)
 #: The kinds counted in a plan's summary, per module.
 SUMMARY_KINDS = (CREATE, UPDATE, HIDE, DELETE, UNCHANGED, DRIFT, CONFLICT)
 
@@ -34,7 +38,7 @@ SUMMARY_KINDS = (CREATE, UPDATE, HIDE, DELETE, UNCHANGED, DRIFT, CONFLICT)
 CONTENT, TITLE, VISIBILITY, SECTION, TYPE = "content", "title", "visibility", "section", "type"
 DRIFT_HIDDEN, DRIFT_DELETED, DRIFT_EDITED = "drift-hidden", "drift-deleted", "drift-edited"
 NEW, REMOVED, NOT_READY, DUPLICATE = "new", "removed", "not-ready", "duplicate"
-NEW_COURSE, TITLES = "new-course", "titles"
+NEW_COURSE, TITLES, PLAN_CHANGED = "new-course", "titles", "plan-changed"
 
 RESTORE, LEAVE, PROTECT = "restore", "leave", "protect"
 DRIFT_POLICIES = (RESTORE, LEAVE, PROTECT)
@@ -129,11 +133,11 @@ class CoursePlan:
 
     @property
     def course_actions(self) -> list[Action]:
-        return [a for a in self.actions if a.kind in (CREATE_COURSE, ENSURE_SECTIONS)]
+        return [a for a in self.actions if a.kind in COURSE_KINDS]
 
     @property
     def module_actions(self) -> list[Action]:
-        return [a for a in self.actions if a.kind not in (CREATE_COURSE, ENSURE_SECTIONS)]
+        return [a for a in self.actions if a.kind not in COURSE_KINDS]
 
     @property
     def writes(self) -> list[Action]:
@@ -152,8 +156,9 @@ class CoursePlan:
         return {"pack": self.pack_id, "shortname": self.shortname, "courseid": self.courseid,
                 "create_course": any(a.kind == CREATE_COURSE for a in self.actions),
                 "ensure_sections": any(a.kind == ENSURE_SECTIONS for a in self.actions),
+                "set_plan": any(a.kind == SET_PLAN for a in self.actions),
                 "summary": self.counts(), "error": self.error or None,
-                "actions": [a.to_dict() for a in self.actions if a.kind not in (CREATE_COURSE, ENSURE_SECTIONS)]}
+                "actions": [a.to_dict() for a in self.module_actions]}
 
 
 def plan_course(desired: DesiredCourse, last: LastState, snapshot: CourseSnapshot, policy: Policy) -> CoursePlan:
@@ -168,6 +173,12 @@ def plan_course(desired: DesiredCourse, last: LastState, snapshot: CourseSnapsho
     applied = last.course.sections if last.course is not None and not new_course else None
     if new_course or applied != tuple(desired.sections):
         plan.actions.append(Action(ENSURE_SECTIONS, reasons=(NEW_COURSE if new_course else TITLES,)))
+    # The stored plan (what the in-Moodle report reads) is sent only when it changed, so a
+    # no-op sync stays one read per course. A plugin without plans reports None: skip it.
+    wanted_plan = (desired.plan or {}).get("fingerprint")
+    if wanted_plan and (new_course or (snapshot.plan_fingerprint is not None
+                                       and snapshot.plan_fingerprint != wanted_plan)):
+        plan.actions.append(Action(SET_PLAN, reasons=(NEW_COURSE if new_course else PLAN_CHANGED,)))
 
     pushed = [m for m in desired.modules if m.ready]
     positions = _positions(pushed)

@@ -282,7 +282,8 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
     _adopt_unchanged(plan, store)
 
     results: list[ActionResult] = [r for job in jobs for r in job.results]
-    written = {job.desired.shortname for job in jobs if any(r.ok for r in job.results)}
+    # Storing the plan changes no module: those courses' snapshot is still true.
+    written = {job.desired.shortname for job in jobs if any(r.ok and r.action.kind != P.SET_PLAN for r in job.results)}
     recording = time.perf_counter()
     figures = _record_figures(plan, written, site, store, client, options.workers or site.workers)
     plan.timings["record"] = time.perf_counter() - recording

@@ -22,6 +22,8 @@ class CourseSnapshot:
     modules: dict[str, RemoteModule] = field(default_factory=dict)
     duplicates: list[RemoteModule] = field(default_factory=list)  # same idnumber twice
     error: MoodleError | None = None
+    #: The course plan stored in Moodle ("" none; None: the plugin does not keep plans)
+    plan_fingerprint: str | None = None
 
     @property
     def courseid(self) -> int | None:
@@ -45,10 +47,12 @@ def read_course(client, shortname: str, prefix: str, *, courseid: int | None = N
             courseid = int(snapshot.course["id"])
         else:
             snapshot.course = {"id": courseid, "shortname": shortname}
-        modules = client.get_modules(courseid, prefix)
+        listing = client.list_modules(courseid, prefix)
     except MoodleError as err:
         snapshot.error = err
         return snapshot
+    modules = listing.modules
+    snapshot.plan_fingerprint = listing.plan_fingerprint
     # Two modules with one idnumber would be a bug somewhere; the planner sees the first
     # and the sync removes the extra (see planner duplicates).
     for module in modules:

@@ -33,7 +33,7 @@ def _plugin_error(errorcode: str, message: str) -> WSError:
 @wsfunction("local_certbridge_get_info", version=PLUGIN_VERSION)
 def get_info(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     call.require_admin(SYNC_CAPABILITY)
-    return {"component": "local_certbridge", "plugin_version": int(PLUGIN_VERSION), "plugin_release": "1.1.0",
+    return {"component": "local_certbridge", "plugin_version": int(PLUGIN_VERSION), "plugin_release": "1.3.0",
             "api_version": API_VERSION, "moodle_version": 2025100600, "moodle_release": "5.1+ (Build: 20251017)",
             "modtypes": list(MODTYPES), "qtypes": list(SUPPORTED_QTYPES),
             "maxbytes": int(call.store.meta("maxbytes", "0"))}
@@ -190,8 +190,9 @@ def get_modules(call: Call, p: dict[str, Any]) -> dict[str, Any]:
             "stealth": int(bool(m["visible"]) and not m["visibleoncoursepage"]), "deletioninprogress": 0,
             "timemodified": m["timemodified"], "fingerprint": m["fingerprint"]})
     modules.sort(key=lambda m: (m["section"], m["position"]))
+    plan = db.execute("SELECT fingerprint FROM course_plans WHERE courseid=?", (course["id"],)).fetchone()
     return {"courseid": course["id"], "api_version": API_VERSION, "plugin_version": int(PLUGIN_VERSION),
-            "modules": modules}
+            "plan_fingerprint": plan[0] if plan else "", "modules": modules}
 
 
 @wsfunction("local_certbridge_delete_module", {"courseid": INT(), "idnumber": RAW(), "prefix": RAW()},

@@ -13,9 +13,9 @@ from bridge.sandbox.store import Store
 
 CORE_VERSION = "2025100600.02"
 MOD_VERSION = "2025100600"
-PLUGIN_VERSION = "2026113000"
+PLUGIN_VERSION = "2026113002"
 
-_WRITE = re.compile(r"create|update|delete|edit|upsert|import|ensure|upload")
+_WRITE = re.compile(r"create|update|delete|edit|upsert|import|ensure|upload|_set_")
 
 
 def is_write(wsfunction: str) -> bool:

@@ -32,4 +32,13 @@ class observer {
     public static function course_module_deleted(\core\event\course_module_deleted $event): void {
         quiz_import::forget((int) $event->objectid);
     }
+
+    /**
+     * Drop the plan of a deleted course.
+     *
+     * @param \core\event\course_deleted $event
+     */
+    public static function course_deleted(\core\event\course_deleted $event): void {
+        report\plan_store::delete_course((int) $event->objectid);
+    }
 }

@@ -35,4 +35,22 @@ $capabilities = [
             'manager' => CAP_ALLOW,
         ],
     ],
+    // See a course's completion report (course page, get_report).
+    'local/certbridge:viewreport' => [
+        'captype' => 'read',
+        'contextlevel' => CONTEXT_COURSE,
+        'archetypes' => [
+            'editingteacher' => CAP_ALLOW,
+            'manager' => CAP_ALLOW,
+        ],
+    ],
+    // See the report of every course with a plan under a category (or the whole site, at
+    // system level), with the certificate view: for coordinators.
+    'local/certbridge:viewcategoryreport' => [
+        'captype' => 'read',
+        'contextlevel' => CONTEXT_COURSECAT,
+        'archetypes' => [
+            'manager' => CAP_ALLOW,
+        ],
+    ],
 ];

@@ -69,6 +69,18 @@ $functions = [
         'type' => 'write',
         'capabilities' => 'local/certbridge:sync, moodle/course:manageactivities',
     ],
+    'local_certbridge_set_course_plan' => [
+        'classname' => 'local_certbridge\external\set_course_plan',
+        'description' => 'Store the course plan (pack, certificate, resources, requirements) the in-Moodle report reads.',
+        'type' => 'write',
+        'capabilities' => 'local/certbridge:sync, moodle/course:manageactivities',
+    ],
+    'local_certbridge_get_report' => [
+        'classname' => 'local_certbridge\external\get_report',
+        'description' => 'Completion and skill coverage of a course, computed live from its plan.',
+        'type' => 'read',
+        'capabilities' => 'local/certbridge:viewreport',
+    ],
 ];
 
 $services = [
@@ -82,6 +94,8 @@ $services = [
             'local_certbridge_get_modules',
             'local_certbridge_export_module',
             'local_certbridge_delete_module',
+            'local_certbridge_set_course_plan',
+            'local_certbridge_get_report',
             'core_webservice_get_site_info',
             'core_course_get_categories',
             'core_course_create_categories',

@@ -161,7 +161,7 @@ final class external_test extends \advanced_testcase {
         $this->setAdminUser();
         $info = $this->call(get_info::class);
         $this->assertSame('local_certbridge', $info['component']);
-        $this->assertSame(2026113000, $info['plugin_version']);
+        $this->assertSame(2026113002, $info['plugin_version']);
         $this->assertSame(1, $info['api_version']);
         $this->assertSame((int) $CFG->version, $info['moodle_version']);
         $this->assertSame(['label', 'page', 'quiz', 'resource', 'url'], $info['modtypes']);

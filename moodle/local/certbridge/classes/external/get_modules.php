@@ -23,6 +23,7 @@ use core_external\external_single_structure;
 use core_external\external_value;
 use local_certbridge\module_lookup;
 use local_certbridge\module_state;
+use local_certbridge\report\plan_store;
 
 /**
  * local_certbridge_get_modules: every module of a course whose idnumber starts with a
@@ -93,6 +94,8 @@ class get_modules extends external_api {
             'courseid' => (int) $course->id,
             'api_version' => get_info::API_VERSION,
             'plugin_version' => (int) get_config('local_certbridge', 'version'),
+            // So a sync sends the course plan only when it changed.
+            'plan_fingerprint' => plan_store::fingerprint((int) $course->id),
             'modules' => $modules,
         ];
     }
@@ -107,6 +110,7 @@ class get_modules extends external_api {
             'courseid' => new external_value(PARAM_INT, 'course id'),
             'api_version' => new external_value(PARAM_INT, 'web-service API version, as get_info'),
             'plugin_version' => new external_value(PARAM_INT, 'plugin version, as get_info'),
+            'plan_fingerprint' => new external_value(PARAM_ALPHANUM, 'fingerprint of the stored course plan, "" when none'),
             'modules' => new external_multiple_structure(new external_single_structure([
                 'idnumber' => new external_value(PARAM_RAW, 'module idnumber'),
                 'cmid' => new external_value(PARAM_INT, 'course module id'),

@@ -20,7 +20,8 @@ namespace local_certbridge\privacy;
  * Privacy provider: local_certbridge stores no personal data.
  *
  * Its table local_certbridge_quiz holds, per quiz, the sha1 of the imported Moodle XML
- * and the ids of the questions that import created; nothing about any user.
+ * and the ids of the questions that import created; local_certbridge_plan (and _planres,
+ * _planreq) hold each course's resource-pack plan. Nothing about any user.
  *
  * @package    local_certbridge
  * @copyright  2026 certbridge contributors

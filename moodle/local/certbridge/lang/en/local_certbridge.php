@@ -26,10 +26,13 @@ defined('MOODLE_INTERNAL') || die();
 
 $string['pluginname'] = 'certbridge resource sync';
 $string['certbridge:sync'] = 'Publish and update certbridge-managed activities';
+$string['certbridge:viewcategoryreport'] = 'See the resource completion of every course in a category';
+$string['certbridge:viewreport'] = 'See the resource completion report of a course';
 $string['certbridge_exportfailed'] = 'The quiz\'s questions could not be exported.';
 $string['certbridge_importfailed'] = 'The question import failed: {$a}';
+$string['certbridge_noplan'] = 'Course {$a} has no certbridge plan yet: run certbridge sync for it.';
 $string['certbridge_notindraft'] = 'The file {$a->filename} is not in draft area {$a->draftitemid}.';
 $string['certbridge_quizhasattempts'] = 'The quiz {$a} already has student attempts, so its questions cannot be replaced.';
 $string['certbridge_wrongmodname'] = 'The module {$a->idnumber} exists as a {$a->existing}, not a {$a->requested}. Delete it first.';
-$string['privacy:metadata'] = 'The certbridge plugin stores no personal data. Its only table records, per quiz, which questions the last import created and the fingerprint of the imported file.';
+$string['privacy:metadata'] = 'The certbridge plugin stores no personal data. Its tables record, per quiz, which questions the last import created and the fingerprint of the imported file, and per course the plan of its resource pack (resources, certificate requirements, target).';
 $string['warning_duplicateidnumber'] = 'Several modules share the idnumber {$a}; the oldest one was used.';

@@ -26,10 +26,13 @@ defined('MOODLE_INTERNAL') || die();
 
 $string['pluginname'] = 'certbridge 资源同步';
 $string['certbridge:sync'] = '发布和更新由 certbridge 管理的活动';
+$string['certbridge:viewcategoryreport'] = '查看类别中所有课程的资源上线情况';
+$string['certbridge:viewreport'] = '查看课程的资源上线情况报告';
 $string['certbridge_exportfailed'] = '无法导出测验的题目。';
 $string['certbridge_importfailed'] = '题目导入失败：{$a}';
+$string['certbridge_noplan'] = '课程 {$a} 尚无 certbridge 计划：请先对它运行 certbridge sync。';
 $string['certbridge_notindraft'] = '草稿区 {$a->draftitemid} 中没有文件 {$a->filename}。';
 $string['certbridge_quizhasattempts'] = '测验 {$a} 已有学生作答，不能替换其题目。';
 $string['certbridge_wrongmodname'] = '模块 {$a->idnumber} 已存在，类型为 {$a->existing} 而非 {$a->requested}，请先删除。';
-$string['privacy:metadata'] = 'certbridge 插件不保存任何个人数据。它唯一的数据表只记录每个测验最近一次导入所创建的题目以及导入文件的指纹。';
+$string['privacy:metadata'] = 'certbridge 插件不保存任何个人数据。它的数据表只记录每个测验最近一次导入所创建的题目及导入文件的指纹，以及每门课程的资源包计划（资源、证书技能要求、目标）。';
 $string['warning_duplicateidnumber'] = '多个模块使用同一 idnumber {$a}，已使用最早创建的那个。';
