@@ -18,7 +18,8 @@
     drift = "restore"                   # hand changes in Moodle: "restore" (a copy is kept), "leave"
                                         # and report, or "protect" (conflict until adopted)
     prune = false                       # delete (not hide) modules removed from a pack
-    max_delete = 0                      # refuse a run deleting more than this (0 = no limit)
+    max_delete = 20                     # refuse a run deleting more than this (as --max-delete:
+                                        # 0 = no deletion; leave it out for no limit)
     drift_keep_days = 180               # prune kept hand edits older than this (0 = never)
     drift_keep_max = 10                 # at most this many kept hand edits per module (0 = no limit)
 
@@ -64,7 +65,7 @@ class Site:
     ca_bundle: str = ""
     drift: str = "restore"  # sync policy for hand changes: restore | leave | protect
     prune: bool = False  # sync deletes (instead of hiding) modules removed from a pack
-    max_delete: int = 0  # 0 = no limit
+    max_delete: int | None = None  # refuse a run deleting more; unset = no limit, 0 = no deletion
     drift_keep_days: int = 180  # kept hand edits older than this are pruned (0 = never by age)
     drift_keep_max: int = 10  # at most this many kept hand edits per module (0 = no limit)
 
@@ -234,8 +235,11 @@ def _site_value_problem(key: str, value, base: Path) -> str | None:
                   "name 应为简短名称，如 \"campus\"（用作状态文件名），而不是“{v}”。", v=value)
     if key == "workers" and not 1 <= value <= 32:
         return tr("workers must be between 1 and 32.", "workers 应在 1 到 32 之间。")
-    if key in ("rate_limit", "max_delete", "drift_keep_days", "drift_keep_max") and value < 0:
+    if key in ("rate_limit", "drift_keep_days", "drift_keep_max") and value < 0:
         return tr("{k} must be 0 or more (0 = no limit).", "{k} 不能小于 0（0 表示不限）。", k=key)
+    if key == "max_delete" and value < 0:
+        return tr("max_delete must be 0 or more (0 = no deletion; leave it out for no limit).",
+                  "max_delete 不能小于 0（0 表示不允许删除；不设置则不限）。")
     if key == "timeout" and value <= 0:
         return tr("timeout must be more than 0 seconds.", "timeout 应大于 0 秒。")
     if key == "drift" and value not in ("restore", "leave", "protect"):

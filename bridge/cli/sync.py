@@ -9,6 +9,7 @@ import click
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
+from bridge.textwidth import printable
 
 packs_argument = click.argument("packs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -73,31 +74,36 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
     sys.exit(int(worst))
 
 
+def _say(text: str) -> None:
+    """One line for the terminal: names and errors come from the site, so no control characters."""
+    click.echo(printable(text))
+
+
 def _print_plan(site_plan, *, actions: bool) -> None:
     from bridge.sync.progress import describe_plan_counts
-    click.echo(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
+    _say(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
     for work in site_plan.courses:
         p = work.plan
         if p.error:
-            click.echo(f"  {p.shortname}: " + tr("cannot be read: {e}", "无法读取：{e}", e=p.error))
+            _say(f"  {p.shortname}: " + tr("cannot be read: {e}", "无法读取：{e}", e=p.error))
             continue
         head = []
         if any(a.kind == "create_course" for a in p.actions):
             head.append(tr("create course", "新建课程"))
         if any(a.kind == "ensure_sections" for a in p.actions):
             head.append(tr("set sections", "设置章节"))
-        click.echo(f"  {p.shortname}: " + "; ".join(head + [describe_plan_counts(p.counts())]))
+        _say(f"  {p.shortname}: " + "; ".join(head + [describe_plan_counts(p.counts())]))
         for a in p.module_actions if actions else []:
             if a.kind in ("unchanged",):
                 continue
             why = f" ({', '.join(a.reasons)})" if a.reasons else ""
-            click.echo(f"    {a.kind:<9} {a.idnumber}  {a.name}{why}")
+            _say(f"    {a.kind:<9} {a.idnumber}  {a.name}{why}")
     totals = site_plan.summary()
     total = describe_plan_counts(totals)
     if totals["errors"]:
         total += tr("; {n} pack(s) or course(s) cannot be planned (see above)", "；{n} 个资源包或课程无法生成计划（见上文）",
                     n=totals["errors"])
-    click.echo(tr("Total: {counts}", "合计：{counts}", counts=total))
+    _say(tr("Total: {counts}", "合计：{counts}", counts=total))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -214,12 +220,12 @@ def doctor(config_path, site_name, all_sites, fmt) -> None:
         echo_json({name: [c.to_dict() for c in checks] for name, checks in results.items()})
     else:
         for name, checks in results.items():
-            click.echo(tr("Site {site}:", "站点 {site}：", site=name))
+            _say(tr("Site {site}:", "站点 {site}：", site=name))
             for c in checks:
                 mark = {"ok": "✓", "fail": "✗"}.get(c.status, "-")
-                click.echo(f"  {mark} {c.name:<10} {c.detail}".rstrip())
+                _say(f"  {mark} {c.name:<10} {c.detail}".rstrip())
                 if c.fix:
-                    click.echo(f"      → {c.fix}")
+                    _say(f"      → {c.fix}")
     sys.exit(int(ExitCode.SITE_ERROR if failed else ExitCode.OK))
 
 

@@ -166,6 +166,15 @@ class UnexpectedResponse(MoodleError):
     exit_code = ExitCode.SITE_ERROR
 
 
+class UnexpectedReply(UnexpectedResponse):
+    """A reply that decodes as JSON but lacks a field the client needs, or has it with the
+    wrong type. The site cannot be used as it is (exit 3)."""
+
+    def __init__(self, message: str, *, field: str = "", **kw: Any):
+        super().__init__(message, **kw)
+        self.field = field
+
+
 @dataclass(frozen=True)
 class MoodleWarning:
     """One item of a ``warnings`` list: Moodle's per-item failure report."""
@@ -310,10 +319,20 @@ def error_for(function: str, body: dict) -> MoodleError:
     detail = remote_message or errorcode
     if debuginfo:
         detail = f"{detail} ({debuginfo})"
+    what, hint = _what(cls), _hint(cls, function)
+    if cls is PluginMissing and errorcode == "accessexception":
+        # The function exists on the site (else: invalidrecord); the token's service lacks it.
+        what = tr("the token's service lacks this function (the plugin itself is installed)",
+                  "令牌所属服务不包含此函数（插件本身已安装）")
+        hint = tr("Use a token of the 'certbridge' service (the plugin creates it), or add the local_certbridge_* "
+                  "functions to the token's service (Site administration > Server > Web services > External "
+                  "services > Functions).",
+                  "请使用 “certbridge” 服务（由插件创建）的令牌，或将 local_certbridge_* 函数加入令牌所属服务"
+                  "（网站管理 > 服务器 > Web 服务 > 外部服务 > 函数）。")
     message = tr("{function}: {what}: {detail}", "{function}：{what}：{detail}",
-                 function=function, what=_what(cls), detail=detail)
+                 function=function, what=what, detail=detail)
     return cls(message, function=function, errorcode=errorcode, remote_message=remote_message,
-               debuginfo=debuginfo, hint=_hint(cls, function))
+               debuginfo=debuginfo, hint=hint)
 
 
 def warnings_error(function: str, warnings: list[MoodleWarning], result: Any) -> WarningsError:

@@ -8,8 +8,10 @@ idnumber.
 """
 from __future__ import annotations
 
-import re
+import contextvars
 import logging
+import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -17,9 +19,13 @@ from typing import Any
 
 import orjson
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from bridge import __version__
+from bridge.errors import ExitCode
 from bridge.i18n import tr
 from bridge.moodle.errors import (
     AmbiguousWrite,
@@ -33,6 +39,7 @@ from bridge.moodle.errors import (
     warnings_error,
 )
 from bridge.moodle.flatten import flatten_params
+from bridge.moodle.shapes import check_reply
 from bridge.moodle.types import CallStats
 
 log = logging.getLogger("bridge.moodle")
@@ -41,6 +48,10 @@ REST_PATH = "/webservice/rest/server.php"
 UPLOAD_PATH = "/webservice/upload.php"
 #: Longest wait honoured from a Retry-After header.
 MAX_RETRY_AFTER = 60.0
+
+#: A call (all its attempts and the waits between them) ends within this many times the
+#: per-request deadline.
+TOTAL_DEADLINE_FACTOR = 2.0
 
 Timeout = float | tuple[float, float]
 RateLimit = float | Callable[[], None] | None
@@ -98,6 +109,8 @@ _CAUSES = (
     ("NameResolutionError", "the host name is not known (DNS)", "无法解析主机名（DNS）"),
     ("ConnectTimeout", "no connection within the time limit", "在限定时间内无法建立连接"),
     ("ReadTimeout", "no answer within the time limit", "在限定时间内没有应答"),
+    ("DeadlineExceeded", "no complete answer within the time limit (the site answers too slowly or never finishes)",
+     "在限定时间内未收到完整应答（站点应答过慢或永不结束）"),
     ("Network is unreachable", "the network is unreachable", "网络不可达"),
 )
 
@@ -129,8 +142,104 @@ def _is_exception_body(body: Any) -> bool:
     return isinstance(body, dict) and ("exception" in body or ("errorcode" in body and "error" in body))
 
 
+class _Deadline:
+    """A wall-clock limit on one answer. urllib3's read timeout bounds each read, so a site
+    trickling a byte now and then would hold a request (and the sync lock) for ever: when
+    the time is up, the sockets of the request are shut down, which ends any read at once.
+    The clock starts when the request has been sent (``getresponse``), so a large upload
+    is not cut short by its own sending time."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            if self.fired:
+                _shutdown(sock)
+                return
+            self._sockets.append(sock)
+            if self._timer is None:
+                self._timer = threading.Timer(self.seconds, self._fire)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+    def cancel(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._sockets.clear()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        # socket.socket's own shutdown, not SSLSocket's (which would also drop its TLS state
+        # under a read in progress in another thread).
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+#: The deadline of the request the current thread is sending, if any.
+_CURRENT: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar("certbridge_deadline", default=None)
+
+
+class _WatchedMixin:
+    def getresponse(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        deadline = _CURRENT.get()
+        if deadline is not None:
+            deadline.watch(self.sock)  # type: ignore[attr-defined]
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_WatchedMixin, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedMixin, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """requests' adapter, with connections that honour the requester's deadline."""
+
+    _POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._POOLS
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any):
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        manager.pool_classes_by_scheme = self._POOLS
+        return manager
+
+
 class Requester:
-    """Sends web-service calls and uploads for one site and token."""
+    """Sends web-service calls and uploads for one site and token.
+
+    Each answer must arrive whole within the read timeout (a wall-clock deadline, not
+    per read), and a call with its retries ends within ``TOTAL_DEADLINE_FACTOR`` times that.
+    """
 
     def __init__(
         self,
@@ -152,6 +261,9 @@ class Requester:
         self.url = url.rstrip("/").removesuffix(REST_PATH).removesuffix(UPLOAD_PATH)
         self._token = Secret(token)
         self.timeout = timeout
+        #: Seconds for one answer to arrive whole, and for a call with all its retries.
+        self.deadline = float(timeout[1] if isinstance(timeout, tuple) else timeout)
+        self.total_deadline = self.deadline * TOTAL_DEADLINE_FACTOR
         self.retries = max(0, int(retries))
         self.backoff = backoff
         self.stats = CallStats()
@@ -161,6 +273,10 @@ class Requester:
         else:
             self._limit = MinInterval(float(rate_limit))
         self.session = session or requests.Session()
+        for prefix in ("http://", "https://"):
+            # Only over requests' stock adapter: a test's own adapter (mock) is left alone.
+            if type(self.session.get_adapter(prefix)) is HTTPAdapter:
+                self.session.mount(prefix, DeadlineAdapter())
         # Passed on every request too: requests lets REQUESTS_CA_BUNDLE override a
         # session's verify, which would drop a configured ca_bundle.
         self.verify = self.session.verify = verify
@@ -210,7 +326,7 @@ class Requester:
         self.stats.count(function, write=write)
         response = self.send(function, write=write, send=lambda: self.session.post(
             self.rest_url, data=fields, timeout=self.timeout, verify=self.verify, allow_redirects=False))
-        body = self.decode(function, response)
+        body = check_reply(function, self.decode(function, response))
         if isinstance(body, dict) and body.get("warnings"):
             warnings = [MoodleWarning.from_json(w) for w in body["warnings"] if isinstance(w, dict)]
             for w in warnings:
@@ -224,16 +340,19 @@ class Requester:
     def send(self, function: str, *, write: bool, send: Callable[[], requests.Response]) -> requests.Response:
         """Run ``send`` (one HTTP request) with rate limiting and the retry policy."""
         attempt = 0
+        budget_ends = time.monotonic() + self.total_deadline
         while True:
             if self._limit is not None:
                 self._limit()
             self.stats.http_requests += 1
             started = time.monotonic()
+            deadline = _Deadline(max(0.001, min(self.deadline, budget_ends - started)))
+            token = _CURRENT.set(deadline)
             try:
                 response = send()
             except requests.RequestException as exc:
-                nothing_sent = _nothing_sent(exc)
-                cause = type(exc).__name__
+                nothing_sent = _nothing_sent(exc) and not deadline.fired
+                cause = "DeadlineExceeded" if deadline.fired else type(exc).__name__
                 if write and not nothing_sent:
                     # Do not resend: the write may have happened.
                     raise AmbiguousWrite(
@@ -245,42 +364,63 @@ class Requester:
                         hint=tr("Read the current state back before trying again.",
                                 "请先读取当前状态再重试。"),
                     ) from None
-                if _retryable_exception(exc) and attempt < self.retries:
+                if (deadline.fired or _retryable_exception(exc)) and self._may_retry(attempt, budget_ends):
                     attempt = self._wait_before_retry(function, attempt, cause)
                     continue
+                detail = self._describe(exc) if not deadline.fired else tr(
+                    "no complete answer within {s:g} s", "{s:g} 秒内未收到完整应答", s=round(deadline.seconds, 1))
                 raise TransportError(
                     tr("{function}: cannot reach {url} ({cause}: {detail})",
                        "{function}：无法连接 {url}（{cause}：{detail}）",
-                       function=function, url=self.url, cause=cause, detail=self._describe(exc)),
+                       function=function, url=self.url, cause=cause, detail=detail),
                     function=function,
-                    hint=tr("Check the site URL, the network, and (for HTTPS) the certificate.",
-                            "请检查站点地址、网络以及（HTTPS 时）证书。"),
+                    hint=tr("Check the site URL, the network, and (for HTTPS) the certificate; a site that answers "
+                            "too slowly needs a larger timeout (the site's `timeout` setting).",
+                            "请检查站点地址、网络以及（HTTPS 时）证书；站点应答过慢时请增大 timeout 设置。"),
                 ) from None
+            finally:
+                deadline.cancel()
+                _CURRENT.reset(token)
             log.debug("%s: HTTP %s in %.3fs", function, response.status_code, time.monotonic() - started)
             status = response.status_code
             retry_safe = not write or status == 429  # 429: refused before any work was done
-            if (status >= 500 or status == 429) and retry_safe and attempt < self.retries:
+            if (status >= 500 or status == 429) and retry_safe and self._may_retry(attempt, budget_ends):
                 response.close()
                 attempt = self._wait_before_retry(function, attempt, f"HTTP {status}",
-                                                  retry_after=response.headers.get("Retry-After"))
+                                                  retry_after=response.headers.get("Retry-After"),
+                                                  budget_ends=budget_ends)
                 continue
             if status >= 500:
                 raise ServerError(
                     tr("{function}: the site answered HTTP {status}", "{function}：站点返回 HTTP {status}",
                        function=function, status=status),
                     status=status, write=write, function=function,
+                    # A read that keeps failing means the site cannot be used; a failed
+                    # write is one resource's failure.
+                    exit_code=None if write else ExitCode.SITE_ERROR,
                     hint=tr("A write may or may not have been made; read the state back before retrying.",
-                            "写操作可能已部分生效；重试前请先读取当前状态。") if write else None,
+                            "写操作可能已部分生效；重试前请先读取当前状态。") if write else
+                    tr("The site fails on every attempt: check its error log (Site administration > Reports > "
+                       "Logs, the web server's error log); certbridge doctor checks the rest.",
+                       "站点每次都返回错误：请查看其错误日志（网站管理 > 报表 > 日志，以及 Web 服务器错误日志）；"
+                       "certbridge doctor 可检查其余项。"),
                 )
             return response
 
-    def _wait_before_retry(self, function: str, attempt: int, cause: str, retry_after: str | None = None) -> int:
+    def _may_retry(self, attempt: int, budget_ends: float) -> bool:
+        """Another attempt is allowed: retries left, and the call's total deadline not reached."""
+        return attempt < self.retries and time.monotonic() + self.backoff * (2 ** attempt) < budget_ends
+
+    def _wait_before_retry(self, function: str, attempt: int, cause: str, retry_after: str | None = None,
+                           budget_ends: float | None = None) -> int:
         delay = self.backoff * (2 ** attempt)
         if retry_after:
             try:
                 delay = max(delay, min(float(retry_after), MAX_RETRY_AFTER))
             except ValueError:
                 pass
+        if budget_ends is not None:  # never wait past the call's total deadline
+            delay = max(0.0, min(delay, budget_ends - time.monotonic()))
         log.info("%s: %s, retry %d/%d in %.1fs", function, cause, attempt + 1, self.retries, delay)
         self.stats.retries += 1
         self.sleep(delay)

@@ -24,12 +24,16 @@ from bridge.moodle.errors import (
     error_for,
 )
 from bridge.moodle.requester import Requester
+from bridge.moodle.shapes import INT, STR, check_reply
 from bridge.moodle.types import UploadedFile, UploadResult
 
 FUNCTION = "webservice/upload.php"
 #: urllib3 asks for 16 KiB per read; bigger reads make large uploads ~1.5x faster for
 #: a fixed, small amount of memory.
 READ_SIZE = 256 * 1024
+
+#: What a stored file's entry must carry (``shapes.SHAPES`` checks the list itself).
+STORED_FILE = {"filename": STR, "itemid": INT}
 
 #: A file to upload: its path (uploaded under its own name) or (name in Moodle, path).
 FileSpec = Path | str | tuple[str, Path | str]
@@ -112,7 +116,7 @@ def upload_files(requester: Requester, files: Sequence[FileSpec], *, itemid: int
                     "or make the file smaller.",
                     "请调大 php.ini 中的 post_max_size 与 upload_max_filesize（以及代理的请求体上限），或减小文件。"),
         ) from None
-    return parse_upload_reply(body, [name for name, _ in pairs])
+    return parse_upload_reply(check_reply(FUNCTION, body), [name for name, _ in pairs])
 
 
 def parse_upload_reply(body: object, names: list[str]) -> UploadResult:
@@ -123,7 +127,8 @@ def parse_upload_reply(body: object, names: list[str]) -> UploadResult:
                function=FUNCTION, n=len(names), body=clip(str(body))),
             function=FUNCTION,
         )
-    stored = [UploadedFile.from_json(entry) for entry in body if "errortype" not in entry]
+    stored = [UploadedFile.from_json(check_reply(FUNCTION, entry, STORED_FILE)) for entry in body
+              if "errortype" not in entry]
     for entry in body:
         if "errortype" in entry:
             error = error_for(FUNCTION, entry)

@@ -14,6 +14,7 @@ from bridge.moodle.errors import (
     PluginIncompatible,
     PluginMissing,
     TransportError,
+    UnexpectedReply,
     UnexpectedResponse,
 )
 from bridge.moodle.errors import PLUGIN_PREFIX
@@ -56,6 +57,8 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
             info = client.site_info()
         except TransportError as err:
             return checks + [Check("reachable", FAIL, err.message, tls_hint(site) if is_tls_error(err) else _fix(err))]
+        except UnexpectedReply as err:  # JSON, but not the shape Moodle sends
+            return checks + [Check("reachable", OK, site.url), Check("rest", FAIL, err.message, _fix(err))]
         except UnexpectedResponse as err:
             return checks + [Check("reachable", OK, site.url),
                              Check("rest", FAIL, err.message,

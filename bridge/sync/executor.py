@@ -36,8 +36,8 @@ from bridge.sync.state import ModuleRow, StateStore
 
 #: Module types whose content travels as an uploaded file (the resource's file, the quiz XML).
 UPLOADED = ("resource", "quiz")
-#: Errors after which nothing else can work on this site: stop scheduling.
-FATAL_EXIT_CODES = (ExitCode.SITE_ERROR,)
+#: Errors after which nothing else can work on this site (or be recorded): stop scheduling.
+FATAL_EXIT_CODES = (ExitCode.SITE_ERROR, ExitCode.STATE_ERROR)
 
 
 @dataclass

@@ -56,8 +56,9 @@ def group_failures(failed: list[ActionResult]) -> list[FailureGroup]:
     return list(groups.values())
 
 
-def course_line(plan: P.CoursePlan, results: list[ActionResult]) -> dict:
-    """One course's outcome: counts of what was done (or, with no results, planned)."""
+def course_line(plan: P.CoursePlan, results: list[ActionResult], courseid: int | None = None) -> dict:
+    """One course's outcome: counts of what was done (or, with no results, planned).
+    ``courseid``: the course's id once known (a course this run created has none in the plan)."""
     counts = plan.counts()
     failed = [r for r in results if not r.ok and not r.skipped]
     skipped = [r for r in results if r.skipped]
@@ -68,7 +69,7 @@ def course_line(plan: P.CoursePlan, results: list[ActionResult]) -> dict:
     # failed or was skipped, so a planned creation with no such result was done.
     created = (any(a.kind == P.CREATE_COURSE for a in plan.course_actions)
                and not any(r.action.kind == P.CREATE_COURSE for r in results))
-    return {"course": plan.shortname, "pack": plan.pack_id, "courseid": plan.courseid,
+    return {"course": plan.shortname, "pack": plan.pack_id, "courseid": courseid or plan.courseid,
             "created_course": created,
             **counts, "failed": len(failed), "skipped": len(skipped), "error": plan.error or None}
 

@@ -45,7 +45,7 @@ class RunOptions:
     packs: list[Path] = field(default_factory=list)  # empty: the config's pack folders
     workers: int | None = None  # None: the site's setting
     max_changes: int | None = None
-    max_delete: int | None = None  # None: the site's setting (0 there = no limit)
+    max_delete: int | None = None  # None: the site's setting (unset there = no limit); 0 = no deletion
     prune: bool | None = None  # None: the site's setting
     drift: str | None = None  # None: the site's setting
     wait: float = 0.0  # seconds to wait for the site's lock
@@ -154,14 +154,26 @@ def build_plan(config: Config, site: Site, options: RunOptions, store: StateStor
         try:
             desired.append((pack, desired_course(pack, hasher)))
         except BridgeError as err:
+            if err.exit_code == ExitCode.STATE_ERROR:
+                raise  # the digest cache in the state: not the pack's fault
             result.invalid.append({"pack": pack.id, "problems": [{"message": err.message}]})
             reporter.message(f"{pack.id}: {err.message}", level="error")
     result.timings["desired"] = time.perf_counter() - started - result.timings["load_packs"]
     # No separate plugin check: each get_modules reply carries the plugin's API version
     # (checked by the client), and writes check get_info first. A no-op run is one read per course.
     workers = options.workers or site.workers
+    site_down: list[MoodleError] = []  # once the site proves unusable, read no more courses
+
+    def read(course: DesiredCourse) -> CourseSnapshot:
+        if site_down:
+            return CourseSnapshot(course.shortname, course.prefix, error=site_down[0])
+        snapshot = _read(client, store, course, writing=writing)
+        if snapshot.error is not None and snapshot.error.exit_code == ExitCode.SITE_ERROR:
+            site_down.append(snapshot.error)
+        return snapshot
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        snapshots = list(pool.map(lambda item: _read(client, store, item[1], writing=writing), desired))
+        snapshots = list(pool.map(lambda item: read(item[1]), desired))
     result.timings["read"] = time.perf_counter() - started - result.timings["load_packs"] - result.timings["desired"]
     planning = time.perf_counter()
     for (pack, course), snapshot in zip(desired, snapshots):
@@ -217,7 +229,8 @@ def check_limits(plan: SitePlan, options: RunOptions) -> None:
                                n=changes, max=options.max_changes),
                             hint=tr("Check the plan (certbridge plan) and raise the limit if it is right.",
                                     "请检查计划（certbridge plan），确认无误后提高上限。"))
-    max_delete = options.max_delete if options.max_delete is not None else (plan.site.max_delete or None)
+    # As --max-changes: 0 allows none, on the command line as in the config; unset = no limit.
+    max_delete = options.max_delete if options.max_delete is not None else plan.site.max_delete
     deletes = plan.summary()["delete"]
     if max_delete is not None and deletes > max_delete:
         raise LimitExceeded(tr("The sync would delete {n} modules, more than --max-delete {max}; nothing was written.",
@@ -246,8 +259,8 @@ def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporte
             with paused_gc():  # packs, desired state and plan: many small acyclic objects
                 plan = build_plan(config, site, options, store, client, reporter, writing=True)
             check_limits(plan, options)
-            summary = _apply(plan, site, options, store, client, reporter, run_id, drift_root(config.state_dir))
-            summary["duration_s"] = round(time.monotonic() - started, 3)
+            summary = _apply(plan, site, options, store, client, reporter, run_id, started,
+                             drift_root(config.state_dir))
             status = "ok" if summary["exit_code"] == 0 else "failed"
             return summary
         except BridgeError:
@@ -258,7 +271,7 @@ def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporte
 
 
 def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, client: MoodleClient,
-           reporter: Reporter, run_id: str, drift_dir: Path) -> dict:
+           reporter: Reporter, run_id: str, started: float, drift_dir: Path) -> dict:
     jobs = [CourseJob(w.desired, w.plan) for w in plan.courses if w.plan.writes]
     keeper = Keeper(client, drift_dir, site.name, run_id=run_id, policy=plan.policy.drift,
                     pack_dirs={w.pack.id: w.pack.root for w in plan.courses})
@@ -268,7 +281,7 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
     reporter.start(site.name, sum(len(j.plan.writes) for j in jobs))
 
     def on_course(job: CourseJob) -> None:
-        reporter.course(course_line(job.plan, job.results))
+        reporter.course(course_line(job.plan, job.results, job.courseid))
 
     executor = Executor(client, store, run_id, workers=options.workers or site.workers,
                         on_result=lambda job, result: reporter.action(job.plan.shortname, result), on_course=on_course,
@@ -320,17 +333,22 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
     else:
         exit_code = ExitCode.OK
     summary = {"site": site.name, "run_id": run_id, "summary": totals,
-               "courses": [course_line(w.plan, _results_of(jobs, w.plan)) | {"figures": figures.get(w.desired.shortname)}
-                           for w in plan.courses],
+               "courses": [course_line(w.plan, _results_of(jobs, w.plan), _courseid_of(jobs, w.plan))
+                           | {"figures": figures.get(w.desired.shortname)} for w in plan.courses],
                "invalid": plan.invalid, "kept": [r.listing() | {"overwritten": r.overwritten} for r in kept],
                "pruned": [r.listing() for r in pruned], "calls": client.stats.as_dict(),
-               "timings_s": {k: round(v, 3) for k, v in plan.timings.items()}, "exit_code": int(exit_code)}
+               "timings_s": {k: round(v, 3) for k, v in plan.timings.items()}, "exit_code": int(exit_code),
+               "duration_s": round(time.monotonic() - started, 3)}
     reporter.finish(summary)
     return summary
 
 
 def _results_of(jobs: list[CourseJob], plan: P.CoursePlan) -> list[ActionResult]:
     return next((j.results for j in jobs if j.plan is plan), [])
+
+
+def _courseid_of(jobs: list[CourseJob], plan: P.CoursePlan) -> int | None:
+    return next((j.courseid for j in jobs if j.plan is plan), None)
 
 
 def _adopt_unchanged(plan: SitePlan, store: StateStore) -> None:

@@ -100,6 +100,28 @@ class StateError(BridgeError):
     exit_code = ExitCode.STATE_ERROR
 
 
+def state_error(path: Path, err: BaseException | str) -> StateError:
+    """Exit 6 naming the file, why, and how to go on: the state is a cache of what Moodle
+    holds, so moving it aside is always safe."""
+    text = str(err)
+    low = text.lower()
+    aside = tr("Move it aside (mv {p} {p}.damaged, and {p}-wal and {p}-shm if they exist): the next sync "
+               "rebuilds it from Moodle by idnumber; only the completion history (report --history) stays behind "
+               "in the moved file.",
+               "请将其移走（mv {p} {p}.damaged，若存在 {p}-wal 和 {p}-shm 也一并移走）：下次同步会按 idnumber 根据 "
+               "Moodle 重建；只有完成度历史（report --history）留在移走的文件中。", p=path)
+    if "readonly" in low or "read-only" in low or "permission denied" in low or "unable to open" in low:
+        hint = tr("certbridge cannot write it: check the file's and its folder's owner and permissions, and that "
+                  "it is not immutable (lsattr). Or: ", "certbridge 无法写入该文件：请检查文件及其目录的属主与权限，"
+                  "以及它是否被设为不可变（lsattr）。或者：") + aside
+    elif "disk is full" in low or "no space" in low:
+        hint = tr("The disk is full: free space there and run again.", "磁盘已满：请释放空间后重新运行。")
+    else:
+        hint = aside
+    return StateError(tr("State file {path} cannot be used: {err}", "状态文件 {path} 无法使用：{err}",
+                         path=path, err=text), hint=hint)
+
+
 @dataclass(frozen=True)
 class FigureRow:
     """One course's completion figures at one moment."""
@@ -163,18 +185,19 @@ class StateStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as err:
+            raise state_error(self.path, getattr(err, "strerror", None) or err) from None
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
-        except sqlite3.DatabaseError as err:
-            raise StateError(
-                tr("State file {path} cannot be used: {err}", "状态文件 {path} 无法使用：{err}", path=self.path, err=err),
-                hint=tr("Move it aside; the next sync rebuilds it from Moodle.",
-                        "请将其移走；下次同步会根据 Moodle 重建。")) from None
+        except sqlite3.Error as err:
+            self._db.close()
+            raise state_error(self.path, err) from None
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -207,34 +230,58 @@ class StateStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT (ROLLBACK on error) under the store's lock."""
+        """BEGIN IMMEDIATE … COMMIT (ROLLBACK on error) under the store's lock. Every
+        write goes through here, and every read through ``_query``/``_parsed``: the one
+        guard that turns a damaged, unwritable or full state into exit 6."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    try:
+                        self._db.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # the transaction is gone with the damage; the first error says why
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as err:
+                raise state_error(self.path, err) from None
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
-            return self._db.execute(sql, params).fetchall()
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as err:
+                raise state_error(self.path, err) from None
+
+    @contextmanager
+    def _parsed(self, what: str) -> Iterator[None]:
+        """Turning stored cells into values: a cell certbridge did not write (hand edits,
+        flipped bytes) is damage, not a bug."""
+        try:
+            yield
+        except (ValueError, TypeError, KeyError, IndexError) as err:
+            raise state_error(self.path, tr("a {what} row holds a value certbridge did not write ({err})",
+                                            "{what} 表中有一行的值不是 certbridge 写入的（{err}）",
+                                            what=what, err=err)) from None
 
     # -- courses -------------------------------------------------------------------
 
     def course_id(self, shortname: str) -> int | None:
         rows = self._query("SELECT courseid FROM courses WHERE shortname = ?", (shortname,))
-        return int(rows[0][0]) if rows else None
+        with self._parsed("courses"):
+            return int(rows[0][0]) if rows else None
 
     def course_row(self, shortname: str) -> CourseRow | None:
         rows = self._query("SELECT shortname, pack_id, courseid, sections, synced_at FROM courses WHERE shortname = ?",
                            (shortname,))
         if not rows:
             return None
-        shortname, pack_id, courseid, sections, synced_at = rows[0]
-        parsed = tuple((int(n), str(t)) for n, t in json.loads(sections)) if sections else None
-        return CourseRow(shortname, pack_id, int(courseid), parsed, synced_at)
+        with self._parsed("courses"):
+            shortname, pack_id, courseid, sections, synced_at = rows[0]
+            parsed = tuple((int(n), str(t)) for n, t in json.loads(sections)) if sections else None
+            return CourseRow(shortname, pack_id, int(courseid), parsed, float(synced_at))
 
     def save_course(self, shortname: str, pack_id: str, courseid: int,
                     sections: list[tuple[int, str]] | None = None) -> None:
@@ -260,7 +307,9 @@ class StateStore:
     def module_rows(self, pack_id: str) -> dict[str, ModuleRow]:
         rows = self._query("SELECT idnumber, pack_id, cmid, modname, fingerprint, name, visible, section, synced_at "
                            "FROM modules WHERE pack_id = ?", (pack_id,))
-        return {r[0]: ModuleRow(r[0], r[1], int(r[2]), r[3], r[4], r[5], bool(r[6]), int(r[7]), r[8]) for r in rows}
+        with self._parsed("modules"):
+            return {r[0]: ModuleRow(str(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4]), str(r[5]), bool(int(r[6])),
+                                    int(r[7]), float(r[8])) for r in rows}
 
     def save_modules(self, rows: list[ModuleRow], forget: list[str] = ()) -> None:
         """Upsert module rows and drop ``forget`` idnumbers, in one transaction."""
@@ -297,7 +346,8 @@ class StateStore:
                            "ORDER BY started_at DESC LIMIT 1")
         if rows and rows[0][3] in ("running", "interrupted"):
             r = rows[0]
-            return RunRow(r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else {})
+            with self._parsed("runs"):
+                return RunRow(r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else {})
         return None
 
     def record_action(self, run_id: str, shortname: str, idnumber: str, action: str, status: str,
@@ -319,7 +369,8 @@ class StateStore:
         path, size, mtime_ns = key
         rows = self._query("SELECT sha1, sha256, bytes FROM digests WHERE path = ? AND size = ? AND mtime_ns = ?",
                            (path, size, mtime_ns))
-        return Digest(rows[0][0], rows[0][1], int(rows[0][2])) if rows else None
+        with self._parsed("digests"):
+            return Digest(str(rows[0][0]), str(rows[0][1]), int(rows[0][2])) if rows else None
 
     def put(self, key: tuple[str, int, int], digest: Digest) -> None:
         path, size, mtime_ns = key
@@ -344,4 +395,5 @@ class StateStore:
             params = (shortname,)
         rows = self._query(f"SELECT * FROM ({sql} ORDER BY at DESC, seq DESC LIMIT ?) ORDER BY at ASC",
                            params + (int(limit),))
-        return [FigureRow(*r) for r in rows]
+        with self._parsed("figures"):
+            return [FigureRow(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), float(r[6]), float(r[7])) for r in rows]
