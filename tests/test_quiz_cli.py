@@ -28,7 +28,9 @@ def test_check_prints_the_count_by_type():
     result = run("quiz", "check", CORPUS / "gift" / "categories_comments.gift")
     assert result.exit_code == 0, result.output
     assert "3 question(s)" in result.output
-    assert "multichoice  1" in result.output and "truefalse    2" in result.output
+    assert "single choice  1" in result.output and "true/false     2" in result.output
+    chinese = run("quiz", "check", "--lang", "zh", CORPUS / "gift" / "categories_comments.gift")
+    assert "单选题  1" in chinese.output and "判断题  2" in chinese.output and "multichoice" not in chinese.output
 
 
 def test_check_lists_problems_as_file_line_code_message_and_exits_2():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from stat import S_ISREG
 from urllib.parse import urlsplit
 
@@ -10,7 +11,9 @@ from bridge.pack.model import Pack, Resource
 from bridge.pack.problems import Problem, ProblemList
 
 DEFAULT_MAX_FILE_BYTES = 200 * 1024 * 1024
-QUIZ_SUFFIXES = {".gift": "gift", ".txt": "gift", ".xml": "xml"}
+QUIZ_SUFFIXES = {".gift": "gift", ".txt": "gift", ".xml": "xml", ".xlsx": "sheet", ".csv": "sheet"}
+#: A skill code as a question tag: 1.1.1 (tags that are not codes are left alone).
+_SKILL_TAG = re.compile(r"^\d+(\.\d+){1,3}$")
 PAGE_SUFFIXES = {".html", ".htm"}
 
 
@@ -69,7 +72,7 @@ def _check_ready(pack: Pack, resource: Resource, problems: ProblemList, max_byte
     if resource.source is not None and not _check_file(resource, problems, max_bytes):
         return
     if kind == "quiz":
-        _check_quiz(resource, problems)
+        _check_quiz(pack, resource, problems)
     elif kind in ("page", "label"):
         _check_page(pack, resource, problems)
 
@@ -100,8 +103,10 @@ def _check_file(resource: Resource, problems: ProblemList, max_bytes: int) -> bo
                      p=resource.source_ref, mb=stat.st_size / 2**20, lim=max_bytes / 2**20)
         code = "file-too-large"
     elif resource.type == "quiz" and resource.source.suffix.lower() not in QUIZ_SUFFIXES:
-        message = tr("A quiz source must be GIFT (.gift, .txt) or Moodle XML (.xml), not '{p}'.",
-                     "测验来源必须是 GIFT（.gift、.txt）或 Moodle XML（.xml），而不是“{p}”。", p=resource.source_ref)
+        message = tr("A quiz source must be GIFT (.gift, .txt), Moodle XML (.xml) or a question table "
+                     "(.xlsx, .csv), not '{p}'.",
+                     "测验来源必须是 GIFT（.gift、.txt）、Moodle XML（.xml）或表格题库（.xlsx、.csv），而不是“{p}”。",
+                     p=resource.source_ref)
         code = "wrong-kind"
     elif resource.type in ("page", "label") and resource.source.suffix.lower() not in PAGE_SUFFIXES:
         message = tr("A page source must be an HTML file (.html), not '{p}'.",
@@ -113,12 +118,13 @@ def _check_file(resource: Resource, problems: ProblemList, max_bytes: int) -> bo
     return False
 
 
-def _check_quiz(resource: Resource, problems: ProblemList) -> None:
+def _check_quiz(pack: Pack, resource: Resource, problems: ProblemList) -> None:
     from bridge.quiz import check_quiz_file
 
     bank, quiz_problems = check_quiz_file(resource.source)
     if bank is not None:
         resource.memo["quiz"] = bank
+        _check_question_skills(pack, bank, problems)
     for qp in quiz_problems:
         # The quiz's own code (gift-…) is left out: one code per line, and the message says it all.
         message = qp.message + (tr(" (hint: {h})", "（提示：{h}）", h=qp.hint) if qp.hint else "")
@@ -127,6 +133,31 @@ def _check_quiz(resource: Resource, problems: ProblemList) -> None:
         problems.items.append(Problem(str(qp.file), qp.line, "quiz-invalid", message,
                                       column=qp.column if isinstance(qp.column, int) else None,
                                       where=qp.where, context=qp.context))
+
+
+def _check_question_skills(pack: Pack, bank, problems: ProblemList) -> None:
+    """Skill codes tagged on questions (技能要求 column, GIFT ``// [tag:1.1.1]``) must be
+    requirements of the pack's standard at its level."""
+    cert = pack.certificate
+    if cert is None or cert.standard is None or not cert.level:
+        return
+    requirements = cert.standard.requirement_map(cert.level)
+    sheet = bank.source.suffix.lower() in (".xlsx", ".csv")
+    for q in bank.real_questions:
+        for tag in q.tags:
+            if _SKILL_TAG.match(tag) and tag not in requirements:
+                where = None
+                if sheet:
+                    from bridge.quiz.sheet import row_label
+
+                    where = row_label(q.line, "技能要求")
+                problems.items.append(Problem(
+                    str(bank.source), q.line, "unknown-skill",
+                    tr("Skill code '{c}' of question '{q}' is not a requirement of {cert} at level {level} "
+                       "(standard {std}).",
+                       "题目“{q}”的技能编码“{c}”不是《{cert}》{level}标准（{std}）中的职业技能要求。",
+                       c=tag, q=q.name, cert=cert.name, level=cert.level, std=cert.standard.id),
+                    where=where))
 
 
 def _check_page(pack: Pack, resource: Resource, problems: ProblemList) -> None:
