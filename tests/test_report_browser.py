@@ -30,7 +30,7 @@ def page(tmp_path_factory):
     client = FakeClient({"RPT-101": hand_edited_snapshot(desired["report-demo"]), "RPT-202": below,
                          "RPT-303": synced_snapshot(desired["report-f"], courseid=9)}, fail={9: denied()})
     for at in (1_700_000_000.0, 1_700_300_000.0, 1_700_600_000.0):
-        report = run_report(config, client_factory=lambda site: client, clock=lambda: at)
+        report = run_report(config, client_factory=lambda site: client, clock=lambda: at, record=True)
     out = tmp_path / "report.html"
     write_report(render(report, "html", lang="zh"), "html", out)
     return out

@@ -11,7 +11,7 @@ from fixtures.report import FakeClient, add_copy, config_for, copy_packs, denied
 
 from bridge.render.desired import desired_course
 from bridge.report import STATES, render, write_report
-from bridge.report.csv_report import COLUMNS
+from bridge.report.csv_report import COLUMNS, COLUMNS_ZH
 from bridge.report.run import run_report, select_packs
 from bridge.textwidth import clip, display_width
 
@@ -33,7 +33,7 @@ def report(tmp_path):
     two_snapshot.course["id"] = 8
     client.fail[9] = denied()
     for at in (1_700_000_000.0, 1_700_086_400.0):
-        result = run_report(config, client_factory=lambda site: client, clock=lambda: at)
+        result = run_report(config, client_factory=lambda site: client, clock=lambda: at, record=True)
     return result
 
 
@@ -61,7 +61,7 @@ def test_json_schema(report):
 
 def test_csv_round_trip_with_utf8_bom(report, tmp_path):
     out = tmp_path / "report.csv"
-    write_report(render(report, "csv", lang="zh"), "csv", out)
+    write_report(render(report, "csv", lang="en"), "csv", out)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     with out.open(encoding="utf-8-sig", newline="") as fh:
@@ -74,6 +74,42 @@ def test_csv_round_trip_with_utf8_bom(report, tmp_path):
     assert (first["n_hidden"], first["n_missing"], first["n_outdated"], first["n_planned"]) == ("1", "1", "1", "2")
     assert first["uncovered_codes"] == "1.1.3 1.2.1 1.2.2 2.1.2"
     assert rows[1]["meets_target"] == "false" and rows[2]["meets_target"] == "" and rows[2]["status"] == "unknown"
+    assert (first["percent"], rows[2]["percent"]) == ("50.0%", "")
+
+
+@pytest.fixture
+def shanghai(monkeypatch):
+    """This machine's clock in China Standard Time, as at a college."""
+    import time
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_csv_in_chinese_for_coordinators_with_local_time_and_percentage(report, shanghai):
+    assert len(COLUMNS_ZH) == len(COLUMNS)
+    rows = list(csv.reader(io.StringIO(render(report, "csv", lang="zh"))))
+    assert tuple(rows[0]) == COLUMNS_ZH and rows[0][:3] == ["生成时间", "站点", "资源包"]
+    first, below, unreadable = (dict(zip(COLUMNS, row)) for row in rows[1:])
+    assert first["generated_at"] == "2023-11-16T06:13:20+08:00"  # 22:13:20 UTC, with its offset
+    assert (first["ratio"], first["percent"], first["meets_target"], first["status"]) == ("0.5000", "50.0%", "是", "达标")
+    assert (below["percent"], below["meets_target"], below["status"]) == ("40.0%", "否", "未达标")
+    assert (unreadable["ratio"], unreadable["percent"], unreadable["status"]) == ("", "", "无法读取")
+    assert unreadable["error"] == "You cannot view this course"
+
+
+def test_an_unreadable_course_is_said_once_with_its_reason_not_as_below(report):
+    report.courses[1].error = report.courses[2].error  # a second course stopped by the same cause
+    table = render(report, "table", lang="zh")
+    assert table.count("You cannot view this course") == 1
+    assert "无法读取：RPT-202, RPT-303" in table
+    row = next(line for line in table.splitlines() if line.startswith("RPT-303"))
+    assert "无法读取" in row and "—/10" in row and "未达标" not in row
+    page = lxml.html.document_fromstring(render(report, "html", lang="zh"))
+    assert page.text_content().count("You cannot view this course") == 1
+    assert page.xpath("string(//tr[@data-shortname='RPT-303']//td[contains(@class,'status')])") == "无法读取"
 
 
 def test_csv_neutralises_spreadsheet_formulas(report):
@@ -93,7 +129,7 @@ def test_terminal_table_aligns_chinese_and_colours_only_when_asked(report):
     ends = [display_width(line[:line.index("%") + 1]) for line in known]
     assert len(ends) == 2
     assert len(set(ends)) == 1
-    assert "You cannot view this course" in plain
+    assert plain.count("You cannot view this course") == 1
     assert "1.1.3" in plain  # uncovered requirements listed
     coloured = render(report, "table", lang="en", color=True)
     assert "\x1b[" in coloured and "meets target" in coloured

@@ -71,15 +71,22 @@ def test_a_site_that_cannot_be_used_makes_its_courses_unknown(setup):
     assert "http://" in report.courses[0].error
 
 
-def test_each_run_records_history_and_reads_it_back(setup):
+def test_a_report_records_history_only_when_asked(setup):
+    config, client = setup
+    run_report(config, client_factory=lambda site: client, clock=lambda: 500.0)
+    report = run_report(config, client_factory=lambda site: client, clock=lambda: 600.0)
+    assert report.trend(report.courses[0]) == []  # looking at the figures does not change the trend
+
+
+def test_each_recorded_run_adds_history_and_reads_it_back(setup):
     config, client = setup
     for at in (1000.0, 2000.0, 3000.0):
-        report = run_report(config, client_factory=lambda site: client, clock=lambda: at)
+        report = run_report(config, client_factory=lambda site: client, clock=lambda: at, record=True)
     trend = report.trend(report.courses[0])
     assert [(p.at, p.source, p.ratio) for p in trend] == [(1000.0, "report", 0.5), (2000.0, "report", 0.5),
                                                           (3000.0, "report", 0.5)]
     client.fail[7] = denied()
-    report = run_report(config, client_factory=lambda site: client, clock=lambda: 4000.0)
+    report = run_report(config, client_factory=lambda site: client, clock=lambda: 4000.0, record=True)
     assert len(report.trend(report.courses[0])) == 3  # nothing known, nothing recorded
     assert len(report.trend(report.courses[1])) == 4
 

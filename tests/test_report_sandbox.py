@@ -9,7 +9,7 @@ import json
 import lxml.html
 import pytest
 from click.testing import CliRunner
-from fixtures.report import synced_sandbox
+from fixtures.report import add_copy, copy_packs, synced_sandbox
 
 from bridge.cli import main
 from bridge.moodle.client import MoodleClient
@@ -101,17 +101,31 @@ def test_cli_formats_fail_under_and_history(site, tmp_path):
         rows = list(csv.DictReader(fh))
     assert [(r["shortname"], r["fullname"], r["online"]) for r in rows] == [("RPT-202", "报告演示课程", "8")]
 
-    table = cli(config_file, "--category", "信息工程学院")
+    table = cli(config_file, "--category", "信息工程学院", "--record")
     assert table.exit_code == 0 and "RPT-101" in table.stdout and "\x1b[" not in table.stdout
 
-    # Every run above (and the sync) left figures; the HTML draws them.
+    # The sync and the one --record run left figures (the other reports did not); the HTML draws them.
     with StateStore(config.state_path(config.sites[0])) as store:
         history = store.history("RPT-101")
-    assert [h.source for h in history] == ["sync"] + ["report"] * 4
-    assert [h.ratio for h in history] == [0.8, 0.5, 0.5, 0.5, 0.5]
+    assert [h.source for h in history] == ["sync", "report"]
+    assert [h.ratio for h in history] == [0.8, 0.5]
     out = tmp_path / "report.html"
     assert cli(config_file, "--format", "html", "--out", str(out)).exit_code == 0
     doc = lxml.html.parse(str(out)).getroot()
     assert doc.xpath("//script") == []
     assert len(doc.xpath("//*[@id='trend-chart']//*[local-name()='polyline']")) == 2
     assert doc.xpath("string(//*[@id='n-meets'])") == "2"
+
+
+def test_a_site_that_cannot_be_used_is_said_once_in_chinese_and_fails_the_gate_as_unreadable(tmp_path, monkeypatch):
+    packs = copy_packs(tmp_path)
+    add_copy(packs, "report-e", "RPT-202")
+    monkeypatch.delenv("NO_SUCH_TOKEN_VAR", raising=False)
+    config_file = tmp_path / "certbridge.toml"
+    config_file.write_text('packs = ["packs"]\n\n[[sites]]\nname = "campus"\nurl = "https://moodle.example.edu.cn"\n'
+                           'token_env = "NO_SUCH_TOKEN_VAR"\n', "utf-8")
+    result = CliRunner().invoke(main, ["report", "--config", str(config_file), "--lang", "zh", "--fail-under", "50"])
+    assert result.exit_code == 1
+    assert result.stdout.count("NO_SUCH_TOKEN_VAR") == 1  # the reason once, not under every course
+    assert "无法读取：RPT-101, RPT-202" in result.stdout and "未达标" not in result.stdout
+    assert "无法读取：campus RPT-101" in result.stderr and "低于" not in result.stderr

@@ -38,17 +38,19 @@ def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> f
 @click.option("--fail-under", metavar="PCT", callback=_percent,
               help="Exit 1 when any course is below PCT percent online (or cannot be read). "
                    "任一课程上线率低于 PCT%（或无法读取）时退出码为 1。")
+@click.option("--record", is_flag=True,
+              help="Also add these figures to the site's history (sync always does). 同时记入历史（同步总会记录）。")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="certbridge.toml (default: $CERTBRIDGE_CONFIG or ./certbridge.toml). 配置文件。")
 @command_lang_option
 @handle_errors
 def report(packs: tuple[str, ...], category: str | None, site: str | None, all_sites: bool, fmt: str,
-           out: Path | None, fail_under: float | None, config_path: Path | None) -> None:
+           out: Path | None, fail_under: float | None, record: bool, config_path: Path | None) -> None:
     """Report, per course, how many planned resources are online in Moodle (read live),
     against the pack's target, and which skill requirements have nothing online.
-    Each run adds the figures to the site's history (trend charts).
+    Trend charts show the figures each sync recorded (and report --record runs).
 
-    报告各课程已在 Moodle 上线的资源占计划资源的比例（实时读取）、是否达到目标，以及哪些职业技能要求尚无上线资源。每次运行都会记录到历史，用于趋势图。
+    报告各课程已在 Moodle 上线的资源占计划资源的比例（实时读取）、是否达到目标，以及哪些职业技能要求尚无上线资源。趋势图使用每次同步（及 report --record）记录的数据。
 
     PACK is a pack id or folder (default: every pack in the config). Exit code 0 when
     the report was produced; 1 with --fail-under when a course is below it.
@@ -58,7 +60,7 @@ def report(packs: tuple[str, ...], category: str | None, site: str | None, all_s
     from bridge.report.csv_report import ENCODING as CSV_ENCODING
     from bridge.report.run import select_packs
     config = load_config(config_path)
-    result = run_report(config, packs=packs, category=category, site=site, all_sites=all_sites)
+    result = run_report(config, packs=packs, category=category, site=site, all_sites=all_sites, record=record)
     lang = get_lang()
     if out is not None:
         write_report(render(result, fmt, lang=lang), fmt, out)
@@ -84,11 +86,16 @@ def report(packs: tuple[str, ...], category: str | None, site: str | None, all_s
                    err=True)
     if fail_under is not None:
         failing = result.failing(fail_under)
+        for course in failing:
+            # An unreadable course fails the gate as unreadable, never as "below" a figure it has not.
+            if course.ratio is None:
+                click.echo(tr("Could not be read: {site} {course}", "无法读取：{site} {course}",
+                              site=course.site, course=course.shortname), err=True)
+            else:
+                click.echo(tr("Below {pct:g}%: {site} {course} ({figure:.0f}%)", "低于 {pct:g}%：{site} {course}（{figure:.0f}%）",
+                              pct=fail_under * 100, site=course.site, course=course.shortname,
+                              figure=course.ratio * 100), err=True)
         if failing:
-            for course in failing:
-                figure = "—" if course.ratio is None else f"{course.ratio * 100:.0f}%"
-                click.echo(tr("Below {pct:g}%: {site} {course} ({figure})", "低于 {pct:g}%：{site} {course}（{figure}）",
-                              pct=fail_under * 100, site=course.site, course=course.shortname, figure=figure), err=True)
             sys.exit(int(ExitCode.FAILURES))
 
 

@@ -18,7 +18,7 @@ from bridge.pack.model import Requirement
 from bridge.report.completion import STATES, CourseCompletion
 from bridge.report.coverage import PackCoverage
 from bridge.report.labels import labels
-from bridge.report.model import REPORT_VERSION, CompletionReport, iso_time
+from bridge.report.model import REPORT_VERSION, CompletionReport, local_time
 from bridge.report.svg import TrendChart, sparkline, trend_chart
 from bridge.render.templates import report_environment
 
@@ -35,6 +35,7 @@ class CourseView:
     target_x: float
     counts: dict[str, int]
     spark: str
+    reason_no: int = 0  # the number of its reason in the list under the table (unreadable courses)
 
 
 def _course_view(report: CompletionReport, c: CourseCompletion) -> CourseView:
@@ -106,8 +107,12 @@ class MatrixBuilder:
 def render_html(report: CompletionReport, *, lang: str) -> str:
     """The HTML page as a string."""
     courses = [_course_view(report, c) for c in report.courses]
+    unreadable = report.unreadable()
+    numbers = {error: i for i, (error, _) in enumerate(unreadable, 1)}
+    for v in courses:
+        v.reason_no = numbers.get(v.course.error, 0)
     t = labels(lang)
     return report_environment().get_template(TEMPLATE).render(
-        t=t, lang=lang, report=report, summary=report.summary, generated=iso_time(report.generated_at),
+        t=t, lang=lang, report=report, summary=report.summary, generated=local_time(report.generated_at), unreadable=unreadable,
         courses=courses, coverage=report.coverage, trend=_trend(report), states=STATES,
         multi_site=report.multi_site, report_version=REPORT_VERSION, matrix=MatrixBuilder(report.courses, t))

@@ -52,6 +52,15 @@ class CompletionReport:
     def multi_site(self) -> bool:
         return len({c.site for c in self.courses}) > 1
 
+    def unreadable(self) -> list[tuple[str, list[CourseCompletion]]]:
+        """Courses that could not be read, grouped by reason (first seen first): a site
+        that is down is one reason for all its courses, said once."""
+        groups: dict[str, list[CourseCompletion]] = {}
+        for c in self.courses:
+            if not c.known:
+                groups.setdefault(c.error, []).append(c)
+        return list(groups.items())
+
     def failing(self, fail_under: float) -> list[CourseCompletion]:
         """Courses below ``fail_under`` (0–1) — or unreadable, since they cannot be shown to pass."""
         return [c for c in self.courses if c.ratio is None or c.ratio + 1e-9 < fail_under]
@@ -100,6 +109,12 @@ def _coverage_dict(p: PackCoverage) -> dict:
             for t in a.tasks]} for a in p.areas],
     }
 
+
+
+def local_time(epoch: float) -> str:
+    """``2026-11-29T16:00:00+08:00`` — this machine's local time with its offset, what
+    people read in the CSV, the table and the HTML page."""
+    return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
 
 
 @lru_cache(maxsize=4096)  # one run stamps all its courses with the same time

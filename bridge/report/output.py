@@ -31,7 +31,7 @@ def _render(report: CompletionReport, fmt: str, *, lang: str, color: bool) -> st
         return render_json(report)
     if fmt == "csv":
         from bridge.report.csv_report import render_csv
-        return render_csv(report)
+        return render_csv(report, lang)
     if fmt == "html":
         from bridge.report.html_report import render_html
         return render_html(report, lang=lang)

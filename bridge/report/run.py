@@ -146,11 +146,12 @@ def _snapshot(client: MoodleClient, desired: DesiredCourse, store: StateStore | 
 
 
 def run_report(config: Config, *, packs: Sequence[str] = (), category: str | None = None,
-               site: str | None = None, all_sites: bool = False, record: bool = True,
+               site: str | None = None, all_sites: bool = False, record: bool = False,
                client_factory: Callable[[Site], MoodleClient] | None = None,
                clock: Callable[[], float] = time.time) -> CompletionReport:
     """Build the report for the chosen packs on the chosen site(s); with ``record`` each
-    course's figures are added to that site's history (source ``report``)."""
+    course's figures are added to that site's history (source ``report``) — by default
+    only syncs record, so looking at a report does not change the trend."""
     sites = config.select(site, all_sites)
     chosen = select_packs(config, packs, category)
     # File digests cached by sync in the state file: a report does not re-read big files.

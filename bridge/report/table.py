@@ -26,7 +26,7 @@ def render_table(report: CompletionReport, *, lang: str, color: bool = False) ->
     for c in report.courses:
         counts = c.counts
         ratio = "—" if c.ratio is None else f"{c.ratio * 100:.0f}%"
-        figure = f"{c.online}/{c.planned}"
+        figure = f"{c.online}/{c.planned}" if c.known else f"—/{c.planned}"  # nothing is known to be online
         detail = f"{counts[OUTDATED]}/{counts[HIDDEN]}/{counts[MISSING]}/{counts[PLANNED]}"
         if counts[UNKNOWN]:
             detail += f"  {t['unknown']} {counts[UNKNOWN]}"
@@ -46,13 +46,17 @@ def render_table(report: CompletionReport, *, lang: str, color: bool = False) ->
     out = [line(head, None), "  ".join("-" * w for w in widths)]
     for cells, status, course in zip(rows, statuses, report.courses):
         out.append(line(cells, status))
-        if course.error:
-            reason = f"    {t['reason']}{colon}{printable(course.error)}"
-            out.append(click.style(reason, fg="yellow") if color else reason)
         edits = report.hand_edits_of(course)
         if edits["kept"]:
             note = "    " + t["hand_edits"].format(n=edits["kept"], m=edits["in_moodle"], course=course.shortname)
             out.append(click.style(note, fg="yellow") if color else note)
+    # Each reason once, with the courses it stopped (a site that is down is one line).
+    for error, courses in report.unreadable():
+        out.append("")
+        names = ", ".join(f"{c.site} {c.shortname}" if multi else c.shortname for c in courses)
+        head = f"{t['unknown_courses']}{colon}{names}"
+        reason = f"  {t['reason']}{colon}{printable(error)}"
+        out.extend([click.style(head, fg="yellow"), click.style(reason, fg="yellow")] if color else [head, reason])
     for cov in report.coverage:
         if cov.known and cov.uncovered:
             prefix = f"{cov.site} " if multi else ""
