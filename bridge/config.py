@@ -8,7 +8,9 @@
     [[sites]]
     name = "campus"
     url = "https://moodle.example.edu.cn"
-    token_env = "CAMPUS_MOODLE_TOKEN"   # the NAME of the variable holding the token
+    token_env = "CAMPUS_MOODLE_TOKEN"   # the NAME of the variable holding the token, or:
+    # token_file = "/etc/certbridge/campus.token"   # mode 0600/0400, owned by the user running certbridge
+    # token_credential = "campus-token"             # systemd: LoadCredential=campus-token:/etc/…
     workers = 2                         # parallel uploads
     rate_limit = 20                     # requests per second (0 = none)
     timeout = 120                       # seconds to read a response
@@ -24,14 +26,17 @@
     drift_keep_max = 10                 # at most this many kept hand edits per module (0 = no limit)
 
 Without a file, ``CERTBRIDGE_URL`` and ``CERTBRIDGE_TOKEN`` (and ``CERTBRIDGE_CA_BUNDLE``)
-define one site named ``default``. Tokens are only ever read from the environment, never
-from the file. Every mistake in the file is reported at once, with its line.
+(or ``CERTBRIDGE_TOKEN_FILE``) define one site named ``default``. A token is never written
+in this file: it comes from the environment, a private file, or a systemd credential.
+Every mistake in the file is reported at once, with its line.
 """
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,9 +49,11 @@ from bridge.pack.lines import LineIndex
 CONFIG_FILE = "certbridge.toml"
 DEFAULT_STATE_DIR = Path(".certbridge/state")
 DEFAULT_PACKS = [Path("resource_packs")]
-_SITE_KEYS = {"name", "url", "token_env", "workers", "rate_limit", "timeout", "verify_tls", "ca_bundle",
-              "drift", "prune", "max_delete", "drift_keep_days", "drift_keep_max"}
-_TOP_KEYS = {"packs", "state_dir", "sites"}
+_SITE_KEYS = {"name", "url", "token_env", "token_file", "token_credential", "workers", "rate_limit", "timeout",
+              "verify_tls", "ca_bundle", "drift", "prune", "max_delete", "allow_insecure_http",
+              "drift_keep_days", "drift_keep_max"}
+_TOKEN_KEYS = ("token_env", "token_file", "token_credential")
+_TOP_KEYS = {"packs", "state_dir", "sites", "metrics_file"}
 
 
 class ConfigError(BridgeError):
@@ -57,7 +64,9 @@ class ConfigError(BridgeError):
 class Site:
     name: str
     url: str
-    token_env: str
+    token_env: str = ""
+    token_file: str = ""  # absolute once loaded
+    token_credential: str = ""  # a file name in systemd's $CREDENTIALS_DIRECTORY
     workers: int = 2
     rate_limit: float = 0.0
     timeout: float = 120.0
@@ -66,12 +75,28 @@ class Site:
     drift: str = "restore"  # sync policy for hand changes: restore | leave | protect
     prune: bool = False  # sync deletes (instead of hiding) modules removed from a pack
     max_delete: int | None = None  # refuse a run deleting more; unset = no limit, 0 = no deletion
+    allow_insecure_http: bool = False
     drift_keep_days: int = 180  # kept hand edits older than this are pruned (0 = never by age)
     drift_keep_max: int = 10  # at most this many kept hand edits per module (0 = no limit)
 
     @property
     def token(self) -> str:
-        """The token from the environment; a clear error when it is not set."""
+        """The token from the environment, a private file or a systemd credential; a clear
+        error when it is not there."""
+        if self.token_file:
+            return read_token_file(Path(self.token_file), self.name)
+        if self.token_credential:
+            folder = os.environ.get("CREDENTIALS_DIRECTORY", "")
+            if not folder:
+                raise ConfigError(
+                    tr("No token for site '{site}': token_credential = \"{name}\" needs systemd's credentials "
+                       "($CREDENTIALS_DIRECTORY is not set): run it from the unit with LoadCredential={name}:FILE, "
+                       "or use token_file or token_env.",
+                       "站点“{site}”没有令牌：token_credential = \"{name}\" 需要 systemd 凭据（未设置 "
+                       "$CREDENTIALS_DIRECTORY）：请在带 LoadCredential={name}:文件 的 unit 中运行，或改用 token_file "
+                       "或 token_env。", site=self.name, name=self.token_credential),
+                    exit_code=ExitCode.SITE_ERROR)
+            return read_token_file(Path(folder) / self.token_credential, self.name)
         value = os.environ.get(self.token_env, "").strip()
         if not value:
             raise ConfigError(
@@ -81,11 +106,82 @@ class Site:
         return value
 
     @property
+    def insecure_http(self) -> bool:
+        """Plain HTTP to another host: allowed only by ``allow_insecure_http``, and said."""
+        return insecure_url(self.url)
+
+    @property
     def verify(self) -> bool | str:
         return self.ca_bundle or self.verify_tls
 
     def __repr__(self) -> str:  # never the token
         return f"Site(name={self.name!r}, url={self.url!r}, token_env={self.token_env!r})"
+
+
+def read_token_file(path: Path, site: str) -> str:
+    """The token in ``path``: refused unless only its owner can read it and that owner
+    runs certbridge (systemd's credentials folder is private by construction)."""
+    credentials = os.environ.get("CREDENTIALS_DIRECTORY")
+    managed = bool(credentials) and Path(credentials) in path.parents
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        raise ConfigError(tr("No token for site '{site}': {path} does not exist.", "站点“{site}”没有令牌：{path} 不存在。",
+                             site=site, path=path), exit_code=ExitCode.SITE_ERROR) from None
+    except OSError as err:
+        raise ConfigError(tr("No token for site '{site}': cannot read {path} ({why}).",
+                             "站点“{site}”没有令牌：无法读取 {path}（{why}）。", site=site, path=path,
+                             why=err.strerror or err), exit_code=ExitCode.SITE_ERROR) from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        mode = stat.S_IMODE(info.st_mode)
+        if not managed and (mode & 0o077 or info.st_uid != os.geteuid()):
+            raise ConfigError(
+                tr("Token file {path} is refused: mode {mode:04o}, owner uid {uid}; it must be readable by its owner "
+                   "only (0600 or 0400) and owned by the user running certbridge (uid {me}).",
+                   "令牌文件 {path} 被拒绝：权限 {mode:04o}，属主 uid {uid}；它必须只有属主可读（0600 或 0400），"
+                   "且属主为运行 certbridge 的用户（uid {me}）。", path=path, mode=mode, uid=info.st_uid,
+                   me=os.geteuid()),
+                hint=tr("Fix it with: chown $(id -un) {path} && chmod 600 {path} (and revoke the token if others "
+                        "could read it).", "修复：chown $(id -un) {path} && chmod 600 {path}（若他人曾可读取，请吊销该令牌）。",
+                        path=path))
+        data = fh.read(4096)
+    value = data.decode("utf-8", errors="replace").strip()
+    if not value:
+        raise ConfigError(tr("No token for site '{site}': {path} is empty.", "站点“{site}”没有令牌：{path} 为空。",
+                             site=site, path=path), exit_code=ExitCode.SITE_ERROR)
+    return value
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_url(url: str) -> bool:
+    """``http://`` to a host other than this machine: the token would cross a network in clear."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and not is_loopback(parts.hostname or "")
+
+
+def insecure_warning(site: Site) -> str:
+    return tr("Site '{site}' uses plain http:// to {url} (allow_insecure_http): the token and every reply cross "
+              "the network unencrypted; anyone on the path can read and reuse the token.",
+              "站点“{site}”使用明文 http:// 访问 {url}（allow_insecure_http）：令牌与所有应答均以明文经过网络，"
+              "途经的任何人都能读取并冒用该令牌。", site=site.name, url=site.url)
+
+
+def _insecure_problem(url: str, where: str) -> str:
+    host = urlsplit(url).hostname or url
+    return tr("{url} uses plain http:// to {host}: the token would cross the network in clear. Use https:// "
+              "(see ca_bundle for a private CA), or, on a network you trust, allow it with {where}.",
+              "{url} 使用明文 http:// 访问 {host}：令牌将以明文经过网络。请使用 https://（私有 CA 见 ca_bundle），"
+              "或在可信网络上用 {where} 明确允许。", url=url, host=host, where=where)
 
 
 @dataclass
@@ -94,6 +190,7 @@ class Config:
     packs: list[Path] = field(default_factory=lambda: list(DEFAULT_PACKS))
     state_dir: Path = DEFAULT_STATE_DIR
     file: Path | None = None
+    metrics_file: Path | None = None  # Prometheus textfile written after every sync
 
     def site(self, name: str | None) -> Site:
         """The named site, or the only one; errors say which names exist."""
@@ -137,8 +234,13 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
                                  "not '{url}'.", "CERTBRIDGE_URL 应为站点地址，以 http:// 或 https:// 开头，而不是“{url}”。",
                                  url=url), hint=tr("e.g. export CERTBRIDGE_URL=https://moodle.example.edu.cn",
                                                    "例如：export CERTBRIDGE_URL=https://moodle.example.edu.cn"))
+        allow = env.get("CERTBRIDGE_ALLOW_INSECURE_HTTP", "").strip().lower() in ("1", "true", "yes")
+        if insecure_url(url) and not allow:
+            raise ConfigError("CERTBRIDGE_URL: " + _insecure_problem(url, "CERTBRIDGE_ALLOW_INSECURE_HTTP=1"))
+        token_file = env.get("CERTBRIDGE_TOKEN_FILE", "").strip()
         config.sites.append(Site(name="default", url=url, token_env="CERTBRIDGE_TOKEN",
-                                 ca_bundle=env.get("CERTBRIDGE_CA_BUNDLE", "").strip()))
+                                 token_file="" if env.get("CERTBRIDGE_TOKEN", "").strip() else token_file,
+                                 ca_bundle=env.get("CERTBRIDGE_CA_BUNDLE", "").strip(), allow_insecure_http=allow))
     if env.get("CERTBRIDGE_STATE_DIR"):
         config.state_dir = Path(env["CERTBRIDGE_STATE_DIR"])
     return config
@@ -175,7 +277,8 @@ def _url_ok(url: str) -> bool:
 _SITE_TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,), "url": (str,), "token_env": (str,), "workers": (int,), "rate_limit": (float, int),
     "timeout": (float, int), "verify_tls": (bool,), "ca_bundle": (str,), "drift": (str,), "prune": (bool,),
-    "max_delete": (int,), "drift_keep_days": (int,), "drift_keep_max": (int,)}
+    "max_delete": (int,), "token_file": (str,), "token_credential": (str,), "allow_insecure_http": (bool,),
+    "drift_keep_days": (int,), "drift_keep_max": (int,)}
 _TYPE_NAMES = {str: ("a string in quotes", "带引号的字符串"), int: ("a whole number", "整数"),
                float: ("a number", "数字"), bool: ("true or false", "布尔值（true 或 false）")}
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -198,8 +301,19 @@ def _site_problems(raw: dict, i: int, where, base: Path) -> list[str]:
         out.append(where("sites", i, key) + tr("{site}: unknown key '{k}'.", "{site}：未知的键“{k}”。", site=label, k=key)
                    + _did_you_mean(key, _SITE_KEYS) + tr(" Known keys: {known}.", "可用的键：{known}。",
                                                          known=", ".join(sorted(_SITE_KEYS))))
-    for key in sorted({"name", "url", "token_env"} - set(raw)):
+    for key in sorted({"name", "url"} - set(raw)):
         out.append(where("sites", i) + tr("{site}: '{k}' is missing.", "{site}：缺少“{k}”。", site=label, k=key))
+    given = [k for k in _TOKEN_KEYS if k in raw]
+    if len(given) != 1:
+        out.append(where("sites", i, *(given[1:2] or [])) + tr(
+            "{site}: give exactly one of token_env (an environment variable's name), token_file (a file only "
+            "its owner can read) or token_credential (a systemd credential); found {found}.",
+            "{site}：token_env（环境变量名）、token_file（仅属主可读的文件）、token_credential（systemd 凭据）"
+            "三者必须且只能给出一个；实际为 {found}。", site=label, found=", ".join(given) or tr("none", "无")))
+    url = raw.get("url")
+    if isinstance(url, str) and _url_ok(url) and insecure_url(url) and raw.get("allow_insecure_http") is not True:
+        out.append(where("sites", i, "url") + tr("{site}: ", "{site}：", site=label)
+                   + _insecure_problem(url, "allow_insecure_http = true"))
     for key, value in raw.items():
         types = _SITE_TYPES.get(key)
         if types is None:
@@ -230,6 +344,9 @@ def _site_value_problem(key: str, value, base: Path) -> str | None:
         if not _ENV_NAME.fullmatch(value):
             return tr("token_env must be an environment variable name (letters, digits, _), not '{v}'.",
                       "token_env 应为环境变量名（字母、数字、下划线），而不是“{v}”。", v=value)
+    if key == "token_credential" and (not value or "/" in value or value.startswith(".")):
+        return tr("token_credential must be a credential's name, as in LoadCredential=NAME:FILE, not '{v}'.",
+                  "token_credential 应为凭据名（即 LoadCredential=名称:文件 中的名称），而不是“{v}”。", v=value)
     if key == "name" and (not value.strip() or any(c in value for c in "/\\") or value.startswith(".")):
         return tr("name must be a short name such as \"campus\" (it names the state file), not '{v}'.",
                   "name 应为简短名称，如 \"campus\"（用作状态文件名），而不是“{v}”。", v=value)
@@ -283,6 +400,13 @@ def _read_file(path: Path) -> Config:
     if not isinstance(state_dir, str):
         problems.append(where("state_dir") + tr("state_dir must be a folder name in quotes.", "state_dir 应为带引号的目录名。"))
         state_dir = str(DEFAULT_STATE_DIR)
+    metrics_file = data.get("metrics_file", "")
+    if not isinstance(metrics_file, str):
+        problems.append(where("metrics_file") + tr("metrics_file must be a file name in quotes (e.g. "
+                                                   "\"/var/lib/node_exporter/textfile/certbridge.prom\").",
+                                                   "metrics_file 应为带引号的文件名（如 "
+                                                   "\"/var/lib/node_exporter/textfile/certbridge.prom\"）。"))
+        metrics_file = ""
     sites = data.get("sites", [])
     if not isinstance(sites, list) or not all(isinstance(s, dict) for s in sites):
         problems.append(where("sites") + tr("sites must be written as [[sites]] tables.", "sites 应写作 [[sites]] 表。"))
@@ -297,10 +421,13 @@ def _read_file(path: Path) -> Config:
     if problems:
         raise ConfigError("\n".join(problems), hint=tr("Fix the config file; settings: README.md, Configuration.",
                                                         "请修正配置文件；各项设置见 README.md 的 Configuration 一节。"))
-    config = Config(file=path, packs=[base / p for p in packs], state_dir=base / state_dir)
+    config = Config(file=path, packs=[base / p for p in packs], state_dir=base / state_dir,
+                    metrics_file=base / metrics_file if metrics_file else None)
     for raw in sites:
         site = Site(**raw)
         if site.ca_bundle:
             site.ca_bundle = str(base / site.ca_bundle)
+        if site.token_file:
+            site.token_file = str(base / site.token_file)
         config.sites.append(site)
     return config

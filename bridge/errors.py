@@ -1,6 +1,7 @@
 """The base error and the process exit codes (documented in README.md)."""
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -35,3 +36,27 @@ class BridgeError(Exception):
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
+
+
+#: Errors that mean the disk (or the user's quota) is full, not that the path is wrong.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def write_error(err: OSError, path: object = None) -> BridgeError:
+    """An ``OSError`` while writing ``path`` (or ``err.filename``) as one message and its
+    exit code: a full disk is 1 (nothing is wrong with the input; what was there is kept),
+    a path that cannot be written is 2."""
+    from bridge.i18n import tr
+
+    where = err.filename or path
+    if err.errno in DISK_FULL:
+        message = (tr("No space left on the device holding {path}.", "{path} 所在的设备没有剩余空间。", path=where)
+                   if where else tr("No space left on the device.", "设备没有剩余空间。"))
+        return BridgeError(message, hint=tr("Free some space (df -h shows where) and run again; files from earlier "
+                                            "runs were left as they were.",
+                                            "请释放空间（df -h 可查看）后重新运行；之前运行生成的文件保持不变。"),
+                           exit_code=ExitCode.FAILURES)
+    why = err.strerror or str(err)
+    return BridgeError(tr("{where}: {why}", "{where}：{why}", where=where, why=why) if where else why,
+                       hint=tr("Check the path, its permissions and the free space.", "请检查路径、权限和剩余空间。"),
+                       exit_code=ExitCode.INVALID_INPUT)

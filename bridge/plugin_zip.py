@@ -13,11 +13,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bridge.data import data_dir
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
 
-#: The plugin's source in a checkout of this repository.
-PLUGIN_SOURCE = Path(__file__).resolve().parent.parent / "moodle" / "local" / "certbridge"
+#: The plugin's source: in a checkout of this repository, or the copy in an installed package.
+PLUGIN_SOURCE = data_dir("moodle/local/certbridge", "plugin")
 #: The folder Moodle expects at the top of the zip of ``local_certbridge``.
 ZIP_TOP = "certbridge"
 #: Every entry gets this time, so builds are byte-for-byte reproducible.

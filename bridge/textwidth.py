@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0/C1 controls and DEL, except tab and newline: text from a Moodle site (error messages,
-# names) must not be able to move the cursor or recolour a terminal.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls and DEL, except tab and newline, and the bidi overrides: text from a
+# pack or a Moodle site (titles, paths, error messages, names) must not be able to move
+# the cursor, recolour or retitle a terminal, or display in another order than it reads.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
-    """``text`` without terminal control characters (escape sequences lose their ESC)."""
+    """``text`` without terminal control characters (escape sequences lose their ESC).
+
+    Every command prints text that came from a pack or a site through this function."""
     return _CONTROLS.sub("", text)
 
 

@@ -5,14 +5,32 @@
 # failures, and a systemd unit's status says what failed).
 # Exit code: the sync's (docs/sync.md): 0 ok, 1 some resources failed, 2 invalid pack,
 # 3 site unusable, 4 another run holds the lock, 5 a safety limit stopped the run,
-# 6 state unusable, 130 interrupted.
+# 6 state unusable, 130 interrupted; 127: certbridge itself was not found.
 #
-# Environment: CERTBRIDGE_CONFIG (certbridge.toml), the sites' token variables,
-# CERTBRIDGE_BIN (default: certbridge on PATH), CERTBRIDGE_REPORT_DIR (optional: write
-# report.html and report.json there), CERTBRIDGE_MAX_CHANGES (default 500).
+# scripts/install puts this file beside certbridge as PREFIX/bin/certbridge-nightly.
+# Environment: CERTBRIDGE_CONFIG (certbridge.toml; tokens: token_file/token_credential
+# there, or the sites' token variables), CERTBRIDGE_BIN (default: the certbridge beside
+# this script, /opt/certbridge/bin/certbridge, the checkout's .venv, then PATH),
+# CERTBRIDGE_REPORT_DIR (optional: write report.html and report.json there),
+# CERTBRIDGE_METRICS_FILE (optional: Prometheus textfile, else the config's metrics_file),
+# CERTBRIDGE_MAX_CHANGES (default 500).
 set -uo pipefail
-BIN="${CERTBRIDGE_BIN:-certbridge}"
-"$BIN" sync --all-sites --log-format json --wait 600 --max-changes "${CERTBRIDGE_MAX_CHANGES:-500}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# cron runs jobs with PATH=/usr/bin:/bin: look where certbridge is installed, not only on PATH.
+BIN="${CERTBRIDGE_BIN:-}"
+if [ -z "$BIN" ]; then
+  for candidate in "$here/certbridge" /opt/certbridge/bin/certbridge "$here/../.venv/bin/certbridge" \
+                   "$(command -v certbridge 2>/dev/null)"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then BIN="$candidate"; break; fi
+  done
+fi
+if [ -z "$BIN" ] || ! [ -x "$BIN" ]; then
+  echo "certbridge nightly: cannot find certbridge (${BIN:-not beside this script, not in /opt/certbridge/bin, not on PATH=$PATH}): install it with scripts/install (README: Install for cron and systemd) or set CERTBRIDGE_BIN=/path/to/certbridge / 找不到 certbridge：请用 scripts/install 安装或设置 CERTBRIDGE_BIN" >&2
+  exit 127
+fi
+metrics=()
+[ -n "${CERTBRIDGE_METRICS_FILE:-}" ] && metrics=(--metrics-file "$CERTBRIDGE_METRICS_FILE")
+"$BIN" sync --all-sites --log-format json --wait 600 --max-changes "${CERTBRIDGE_MAX_CHANGES:-500}" "${metrics[@]}"
 status=$?
 if [ -n "${CERTBRIDGE_REPORT_DIR:-}" ] && [ "$status" -ne 4 ] && [ "$status" -ne 130 ]; then
   mkdir -p "$CERTBRIDGE_REPORT_DIR"
@@ -25,12 +43,12 @@ if [ -n "${CERTBRIDGE_REPORT_DIR:-}" ] && [ "$status" -ne 4 ] && [ "$status" -ne
 fi
 case "$status" in
   0) ;;
-  1) why="some resources failed / 部分资源同步失败" ;;
+  1) why="some resources failed (or the disk is full) / 部分资源同步失败（或磁盘已满）" ;;
   2) why="invalid pack or config, run certbridge validate / 资源包或配置有误" ;;
   3) why="the site cannot be used, run certbridge doctor / 站点不可用" ;;
   4) why="another run holds the lock / 另一运行持有锁" ;;
-  5) why="--max-changes exceeded, nothing written; check certbridge plan / 超过更改上限，未写入" ;;
-  6) why="the state file cannot be used / 状态文件不可用" ;;
+  5) why="--max-changes or --max-delete exceeded, nothing written; check certbridge plan / 超过安全上限，未写入" ;;
+  6) why="the state file cannot be used; the log's error line says how to move it aside / 状态文件不可用" ;;
   130) why="interrupted, the next run resumes / 已中断，下次继续" ;;
   *) why="unexpected failure / 意外错误" ;;
 esac

@@ -39,8 +39,8 @@ def page(tmp_path_factory):
 def test_chromium_renders_summary_and_matrix_and_runs_no_script_from_the_data(page):
     dom = dump_dom(page)
     doc = lxml.html.document_fromstring(dom)
-    # The page title is ours: the data's <script>document.title='pwned'</script> and
-    # <img onerror=…> did not run (they are text, and the CSP would stop them too).
+    # The page title is ours: the pack title's <script> and a resource title's
+    # attribute breakout (" onmouseover=…) did not run (they are text; the CSP would stop them too).
     assert doc.findtext(".//title").startswith("课程资源上线情况报告")
     assert "pwned" not in (doc.findtext(".//title") or "")
     assert doc.xpath("//script") == [] and doc.xpath("//img") == []

@@ -121,7 +121,7 @@ def test_cli_without_moodle_writes_csv_with_bom_and_refuses_unknown_packs(setup,
     monkeypatch.setattr(run, "default_client", lambda site: client)
     config_file = tmp_path / "certbridge.toml"
     config_file.write_text(f'packs = ["{config.packs[0].as_posix()}"]\nstate_dir = "state"\n\n[[sites]]\n'
-                           f'name = "campus"\nurl = "http://campus.example.edu.cn"\ntoken_env = "UNUSED"\n', "utf-8")
+                           f'name = "campus"\nurl = "https://campus.example.edu.cn"\ntoken_env = "UNUSED"\n', "utf-8")
     runner = CliRunner()
     result = runner.invoke(main, ["report", "--config", str(config_file), "--format", "csv"])
     assert result.exit_code == 0, result.output

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import click
 
-from bridge.errors import BridgeError, ExitCode
+from bridge.errors import DISK_FULL, BridgeError, ExitCode, write_error
 from bridge.textwidth import printable
 from bridge.i18n import get_lang, set_lang, tr
 
@@ -68,18 +68,36 @@ def handle_errors(f: Callable) -> Callable:
             click.echo(tr("Interrupted.", "已中断。"), err=True)
             sys.exit(int(ExitCode.INTERRUPTED))
         except OSError as err:
-            if not err.filename:
+            # A full disk rarely names the file (it fails on a flush): name the command's output.
+            out = err.filename or (_output_param() if err.errno in DISK_FULL else None)
+            if not out and err.errno not in DISK_FULL:
                 raise  # not a path the user gave: a bug, worth its traceback
-            click.echo(tr("Error: {where}: {why}", "错误：{where}：{why}", where=err.filename, why=err.strerror or err),
-                       err=True)
-            click.echo(tr("Check the path, its permissions and the free space.", "请检查路径、权限和剩余空间。"), err=True)
-            sys.exit(int(ExitCode.INVALID_INPUT))
+            failure = write_error(err, out)
+            echo(tr("Error: {msg}", "错误：{msg}", msg=failure.message), err=True)
+            echo(failure.hint, err=True)
+            sys.exit(int(failure.exit_code))
 
     return wrapper
 
 
+def echo(text: Any = "", err: bool = False, nl: bool = True) -> None:
+    """Print ``text`` with terminal control characters removed: every command prints what
+    came from a pack or a site (titles, paths, names, errors) through here."""
+    click.echo(printable(str(text)), err=err, nl=nl)
+
+
+def _output_param() -> str | None:
+    """The running command's output path (``--out``/``-o``), if it has one."""
+    ctx = click.get_current_context(silent=True)
+    params = ctx.params if ctx is not None else {}
+    for name in ("out", "output", "out_dir", "outdir"):
+        if params.get(name):
+            return str(params[name])
+    return None
+
+
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+    echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
 
 
 #: click's own usage messages (English only) → Chinese; anything not listed stays English.
@@ -118,7 +136,7 @@ def show_click_error(error: click.ClickException) -> None:
     if ctx is not None:
         click.echo(ctx.get_usage(), err=True)
         click.echo(f"请运行“{ctx.command_path} -h”查看帮助。\n", err=True)
-    click.echo(f"错误：{_click_zh(error.format_message())}", err=True)
+    echo(f"错误：{_click_zh(error.format_message())}", err=True)
 
 
 class CertbridgeGroup(click.Group):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
+from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo, echo_json, handle_errors
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
 from bridge.pack.model import RESOURCE_TYPES, STATUSES
@@ -26,10 +26,10 @@ def _index(packs: tuple[Path, ...], config: Config, shown: int = 3) -> LibraryIn
     index = load_index(folders)
     errors = [p for p in index.catalog.problems if p.severity == "error"]
     for problem in errors[:shown]:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     if len(errors) > shown:
         command = "certbridge validate " + " ".join(str(f) for f in folders)
-        click.echo(tr("… {n} problem(s) in all; '{cmd}' lists them.", "……共 {n} 个问题；“{cmd}”会全部列出。",
+        echo(tr("… {n} problem(s) in all; '{cmd}' lists them.", "……共 {n} 个问题；“{cmd}”会全部列出。",
                       n=len(errors), cmd=command), err=True)
     if not index.packs:
         # Nothing to search, and a catalogue built now would replace a good one with an empty page.
@@ -77,14 +77,14 @@ def search_command(query: str, certificate: str, level: str, skill: str, rtype: 
         echo_json({"query": query, "count": len(hits), "resources": [resource_row(e) for e in hits]})
         return
     if not hits:
-        click.echo(tr("No resource matches.", "没有匹配的资源。"))
+        echo(tr("No resource matches.", "没有匹配的资源。"))
         return
     headers = [tr("Resource", "资源"), tr("Title", "标题"), tr("Type", "类型"), tr("Status", "状态"),
                tr("Size", "大小"), tr("Skills", "技能编码"), tr("Used by", "使用课程")]
     rows = [[e.key, e.title, e.type, e.status, human_size(e.size), " ".join(e.skills),
              " ".join(dict.fromkeys(p.course for p in e.used_by)) or "-"] for e in hits]
-    click.echo(format_table(headers, rows))
-    click.echo(tr("{n} resource(s).", "共 {n} 个资源。", n=len(hits)))
+    echo(format_table(headers, rows))
+    echo(tr("{n} resource(s).", "共 {n} 个资源。", n=len(hits)))
 
 
 @library_group.command("site", context_settings=CONTEXT_SETTINGS)
@@ -110,7 +110,7 @@ def site_command(out: Path, site_name: str | None, packs: tuple[Path, ...]) -> N
     index = _index(packs, config)
     links = configured_links(config, site_name, [p.id for p in index.packs if p.course])
     summary = build_site(index, out, links)
-    click.echo(tr("{pages} pages, {n} resources, {gaps} gap(s) in {levels} level(s), {linked} Moodle link(s) → {out}",
+    echo(tr("{pages} pages, {n} resources, {gaps} gap(s) in {levels} level(s), {linked} Moodle link(s) → {out}",
                   "{pages} 个页面，{n} 个资源，{levels} 个等级中有 {gaps} 个缺口，{linked} 个 Moodle 链接 → {out}",
                   pages=summary.pages, n=summary.resources, gaps=summary.gaps, levels=summary.levels,
                   linked=summary.linked, out=out / "index.html"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
+from bridge.cli.common import echo, CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
 from bridge.errors import ExitCode
 from bridge.i18n import tr
 from bridge.pack.checks import DEFAULT_MAX_FILE_BYTES
@@ -43,17 +43,17 @@ def validate(paths: tuple[Path, ...], fmt: str, max_file_mb: float) -> None:
         # order: the problems by file and line, then the summary.
         errors = sum(1 for p in catalog.problems if p.severity == "error")
         for problem in catalog.problems:
-            click.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         for pack in packs:
             ready = sum(1 for r in pack.resources if r.ready)
-            click.echo(tr("{id}: {n} resources ({ready} ready, {planned} planned)",
+            echo(tr("{id}: {n} resources ({ready} ready, {planned} planned)",
                           "{id}：{n} 个资源（{ready} 个已就绪，{planned} 个计划中）",
                           id=pack.id, n=len(pack.resources), ready=ready, planned=len(pack.resources) - ready),
                        err=bool(errors))
         if errors:
-            click.echo(tr("{n} problem(s) found.", "发现 {n} 个问题。", n=errors), err=True)
+            echo(tr("{n} problem(s) found.", "发现 {n} 个问题。", n=errors), err=True)
         else:
-            click.echo(tr("All valid.", "全部有效。"))
+            echo(tr("All valid.", "全部有效。"))
     sys.exit(int(ExitCode.OK if catalog.ok else ExitCode.INVALID_INPUT))
 
 
@@ -75,8 +75,8 @@ def build(paths: tuple[Path, ...], out: Path, max_file_mb: float) -> None:
     catalog = load_catalog(list(paths), max_file_bytes=int(max_file_mb * 2**20))
     if not catalog.ok:
         for problem in catalog.problems:
-            click.echo(str(problem), err=True)
-        click.echo(tr("Not built: fix the problems above (certbridge validate).",
+            echo(str(problem), err=True)
+        echo(tr("Not built: fix the problems above (certbridge validate).",
                       "未构建：请先修正上述问题（certbridge validate）。"), err=True)
         sys.exit(int(ExitCode.INVALID_INPUT))
     for pack in catalog.selected():
@@ -84,7 +84,7 @@ def build(paths: tuple[Path, ...], out: Path, max_file_mb: float) -> None:
             continue
         manifest = build_pack(pack, out)
         counts = manifest["counts"]
-        click.echo(tr("{id}: {n} resources → {out}", "{id}：{n} 个资源 → {out}",
+        echo(tr("{id}: {n} resources → {out}", "{id}：{n} 个资源 → {out}",
                       id=pack.id, n=counts["planned_total"], out=out / pack.id))
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, handle_errors
+from bridge.cli.common import echo, CONTEXT_SETTINGS, command_lang_option, handle_errors
 from bridge.i18n import tr
 
 
@@ -32,7 +32,7 @@ def zip_command(output: Path | None) -> None:
     if output is None:
         output = Path(f"local_certbridge-{read_plugin_version()[1]}.zip")
     built = build_plugin_zip(output)
-    click.echo(tr("Wrote {p}: {c} {v} ({r}), {n} entries.", "已写入 {p}：{c} {v}（{r}），共 {n} 项。",
+    echo(tr("Wrote {p}: {c} {v} ({r}), {n} entries.", "已写入 {p}：{c} {v}（{r}），共 {n} 项。",
                   p=built.path, c=built.component, v=built.version, r=built.release, n=len(built.names)))
 
 

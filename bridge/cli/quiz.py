@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
+from bridge.cli.common import echo, CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
 from bridge.errors import ExitCode
 from bridge.i18n import tr
 from bridge.textwidth import display_width, pad
@@ -24,11 +24,11 @@ def _echo_problems(problems: list[QuizProblem], *, err: bool) -> None:
     # A hint shared by several problems (how to fix them all) is printed once, at the end.
     shared = {h for h in (p.hint for p in problems) if h and sum(q.hint == h for q in problems) > 1}
     for problem in problems:
-        click.echo(str(problem), err=err)
+        echo(str(problem), err=err)
         if problem.hint and problem.hint not in shared:
-            click.echo("    " + tr("hint: {h}", "提示：{h}", h=problem.hint), err=err)
+            echo("    " + tr("hint: {h}", "提示：{h}", h=problem.hint), err=err)
     for hint in sorted(shared):
-        click.echo(tr("hint: {h}", "提示：{h}", h=hint), err=err)
+        echo(tr("hint: {h}", "提示：{h}", h=hint), err=err)
 
 
 @click.group("quiz", context_settings=CONTEXT_SETTINGS)
@@ -55,7 +55,7 @@ def template_command(output: Path) -> None:
     if output.suffix.lower() != ".xlsx":
         output = output.with_name(output.name + ".xlsx")
     _write_atomically(output, template_workbook())
-    click.echo(tr("Wrote the template {out}: fill in the 题库 sheet, then run certbridge quiz check {out}.",
+    echo(tr("Wrote the template {out}: fill in the 题库 sheet, then run certbridge quiz check {out}.",
                   "已生成模板 {out}：请填写“题库”工作表，然后运行 certbridge quiz check {out} 检查。", out=output))
 
 
@@ -78,13 +78,13 @@ def check_command(file: Path, output_format: str) -> None:
                    "counts": counts, "problems": [p.as_dict() for p in problems]})
     elif bank is None:
         _echo_problems(problems, err=False)
-        click.echo(tr("{n} problem(s) found.", "发现 {n} 个问题。", n=len(problems)))
+        echo(tr("{n} problem(s) found.", "发现 {n} 个问题。", n=len(problems)))
     else:
-        click.echo(tr("{file}: {n} question(s)", "{file}：共 {n} 道题", file=file, n=sum(counts.values())))
+        echo(tr("{file}: {n} question(s)", "{file}：共 {n} 道题", file=file, n=sum(counts.values())))
         labels = type_counts(bank)
         width = max(display_width(label) for label in labels)
         for label, count in labels.items():
-            click.echo(f"  {pad(label, width)}  {count}")
+            echo(f"  {pad(label, width)}  {count}")
     if bank is None:
         sys.exit(int(ExitCode.INVALID_INPUT))
 
@@ -105,12 +105,12 @@ def convert_command(file: Path, output: Path) -> None:
     bank, problems = check_quiz_file(file)
     if bank is None:
         _echo_problems(problems, err=True)
-        click.echo(tr("{n} problem(s) found; nothing written.", "发现 {n} 个问题，未写入任何文件。",
+        echo(tr("{n} problem(s) found; nothing written.", "发现 {n} 个问题，未写入任何文件。",
                       n=len(problems)), err=True)
         sys.exit(int(ExitCode.INVALID_INPUT))
     _write_atomically(output, to_moodle_xml(bank))
     counts = summarize(bank)
-    click.echo(tr("Wrote {n} question(s) to {out}.", "已将 {n} 道题写入 {out}。",
+    echo(tr("Wrote {n} question(s) to {out}.", "已将 {n} 道题写入 {out}。",
                   n=sum(counts.values()), out=output))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, handle_errors
+from bridge.cli.common import echo, CONTEXT_SETTINGS, command_lang_option, handle_errors
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
 
@@ -45,10 +45,10 @@ def sandbox_command(host: str, port: int, data_dir: Path, seed: int) -> None:
         raise BridgeError(tr("Cannot start the sandbox on {h}:{p}: {e}", "无法在 {h}:{p} 启动沙箱：{e}",
                              h=host, p=port, e=err.strerror or err), exit_code=ExitCode.SITE_ERROR) from None
     try:
-        click.echo(f"CERTBRIDGE_URL={sandbox.url}")
-        click.echo(f"CERTBRIDGE_TOKEN={sandbox.token}")
+        echo(f"CERTBRIDGE_URL={sandbox.url}")
+        echo(f"CERTBRIDGE_TOKEN={sandbox.token}")
         sys.stdout.flush()
-        click.echo(tr("Sandbox running at {u} (data: {d}). Stop with Ctrl-C.",
+        echo(tr("Sandbox running at {u} (data: {d}). Stop with Ctrl-C.",
                       "沙箱运行于 {u}（数据目录：{d}）。按 Ctrl-C 停止。", u=sandbox.url, d=data_dir), err=True)
         try:
             while not stop.wait(0.5):
@@ -58,7 +58,7 @@ def sandbox_command(host: str, port: int, data_dir: Path, seed: int) -> None:
     finally:
         sandbox.stop()
         signal.signal(signal.SIGTERM, previous)
-    click.echo(tr("Sandbox stopped.", "沙箱已停止。"), err=True)
+    echo(tr("Sandbox stopped.", "沙箱已停止。"), err=True)
 
 
 commands = [sandbox_command]

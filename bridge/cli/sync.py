@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
+from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo, echo_json, handle_errors
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
-from bridge.textwidth import printable
 
-packs_argument = click.argument("packs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+#: Pack folders or pack ids (looked up in the config's pack folders), as for report.
+packs_argument = click.argument("packs", nargs=-1, metavar="[PACK]...")
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                              help="certbridge.toml (default: $CERTBRIDGE_CONFIG or ./certbridge.toml). 配置文件。")
 site_option = click.option("--site", "site_name", help="Site name from the config (default: the only one). 站点名。")
@@ -51,7 +52,7 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
 
     显示同步将执行的操作（按课程），不向 Moodle 写入任何内容。
 
-    PACKS are pack folders (default: the config's pack folders).
+    PACK is a pack folder or id (default: every pack in the config's pack folders).
     """
     from bridge.sync.progress import JsonReporter, Reporter, TextReporter
     from bridge.sync.run import RunOptions, plan_site
@@ -76,7 +77,7 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
 
 def _say(text: str) -> None:
     """One line for the terminal: names and errors come from the site, so no control characters."""
-    click.echo(printable(text))
+    echo(text)
 
 
 def _print_plan(site_plan, *, actions: bool) -> None:
@@ -117,22 +118,26 @@ def _print_plan(site_plan, *, actions: bool) -> None:
               help="Refuse (exit 5, nothing written) a run with more module changes. 更改数上限。")
 @prune_option
 @click.option("--max-delete", type=click.IntRange(0), default=None,
-              help="Refuse (exit 5, nothing written) a run deleting more modules. 删除数上限。")
+              help="Refuse (exit 5, nothing written) a run deleting more modules; 0 allows none (default: the "
+                   "site's max_delete, else no limit). 删除数上限。")
 @drift_option
 @click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True,
               help="Seconds to wait for another run's lock before giving up (exit 4). 等待锁的秒数。")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Progress and summary as text, or JSON lines for the nightly job's log. 日志格式。")
+@click.option("--metrics-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the run's figures for Prometheus' textfile collector here, atomically (default: the "
+                   "config's metrics_file). 监控指标文件。")
 @command_lang_option
 @handle_errors
 def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes, prune, max_delete, drift, wait,
-         log_format) -> None:
+         log_format, metrics_file) -> None:
     """Make each course in Moodle match its pack: create, update, hide (or delete with
     --prune) what differs; safe to re-run, resumes after an interruption.
 
     将 Moodle 中的课程同步为与资源包一致；可重复运行，中断后可继续。
 
-    PACKS are pack folders (default: the config's pack folders).
+    PACK is a pack folder or id (default: every pack in the config's pack folders).
 
     \b
     Exit codes (退出码, docs/sync.md):
@@ -145,6 +150,7 @@ def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes
         6  state file unusable                  状态文件不可用
       130  interrupted; the next run resumes    已中断，下次继续
     """
+    from bridge.sync.metrics import SiteRun, write_metrics
     from bridge.sync.progress import JsonReporter, Reporter, TextReporter
     from bridge.sync.run import RunOptions, sync_site
     if dry_run:
@@ -158,16 +164,25 @@ def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes
     # Everything goes through the reporter, so the nightly job's JSON log stays JSON lines
     # even when the run cannot start (no site, config typo) or is stopped.
     reporter: Reporter = JsonReporter(sys.stdout) if log_format == "json" else TextReporter()
+    runs: list[SiteRun] = []  # for the metrics file
+    config = None
     try:
         config, sites = _sites(config_path, site_name, all_sites)
         worst = ExitCode.OK
         for site in sites:
+            started = time.monotonic()
             try:
                 summary = sync_site(config, site, options, reporter)
                 code = ExitCode(summary["exit_code"])
+                runs.append(SiteRun.from_summary(summary, time.time()))
             except BridgeError as err:
                 code = err.exit_code
                 reporter.error(err, int(code), site.name if len(sites) > 1 else None)
+                runs.append(SiteRun(site.name, int(code), time.time(), time.monotonic() - started, 1, complete=False))
+            except KeyboardInterrupt:
+                runs.append(SiteRun(site.name, int(ExitCode.INTERRUPTED), time.time(), time.monotonic() - started, 1,
+                                    complete=False))
+                raise
             worst = code if worst == ExitCode.OK or code > worst else worst
     except BridgeError as err:
         reporter.error(err, int(err.exit_code))
@@ -177,6 +192,14 @@ def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes
                               "where this one stopped.", "已中断。已发出的操作均已完成并记录；下次运行将从中断处继续。"))
         reporter.error(stop, int(ExitCode.INTERRUPTED))
         worst = ExitCode.INTERRUPTED
+    target = metrics_file or (config.metrics_file if config is not None else None)
+    if target is not None and runs:
+        try:
+            write_metrics(target, runs)
+        except BridgeError as err:
+            # The sync's own outcome stands; a stale file shows in last_run_timestamp.
+            reporter.message(tr("The metrics file was not written: {msg}", "监控指标文件未写入：{msg}", msg=err.message)
+                             + (f"\n{err.hint}" if err.hint else ""), level="error")
     sys.exit(int(worst))
 
 
@@ -194,7 +217,7 @@ def unlock(lock_id, config_path, site_name) -> None:
     from bridge.sync.lock import lock_path, unlock as remove_lock
     config, (site,) = _sites(config_path, site_name, False)
     holder = remove_lock(lock_path(config.state_path(site)), lock_id)
-    click.echo(tr("Removed {what}.", "已删除{what}。", what=holder.describe()))
+    echo(tr("Removed {what}.", "已删除{what}。", what=holder.describe()))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -222,7 +245,7 @@ def doctor(config_path, site_name, all_sites, fmt) -> None:
         for name, checks in results.items():
             _say(tr("Site {site}:", "站点 {site}：", site=name))
             for c in checks:
-                mark = {"ok": "✓", "fail": "✗"}.get(c.status, "-")
+                mark = {"ok": "✓", "fail": "✗", "warning": "!"}.get(c.status, "-")
                 _say(f"  {mark} {c.name:<10} {c.detail}".rstrip())
                 if c.fix:
                     _say(f"      → {c.fix}")

@@ -15,6 +15,7 @@ from bridge.pack.load import PACK_FILE, load_pack
 from bridge.pack.model import Pack, Resource
 from bridge.pack.problems import Problem
 from bridge.pack.standard import find_standard, load_standard
+from bridge.safefile import is_inside
 
 STANDARDS_DIR = "standards"
 
@@ -27,6 +28,8 @@ class Catalog:
     problems: list[Problem] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)  # ids of the packs asked for, in order
     standards_checked: list[Path] = field(default_factory=list)
+    #: Sibling packs that could not be loaded, by folder name, with their first problem.
+    broken: dict[str, Problem | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -54,7 +57,7 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Path], list[Problem]]:
             packs.append(path / PACK_FILE)
         elif path.is_dir() and (path.name == STANDARDS_DIR or path.parent.name == STANDARDS_DIR):
             standards.extend(sorted(path.glob("*.toml")))
-        elif path.is_dir() and (found := sorted(path.glob(f"*/{PACK_FILE}"))):
+        elif path.is_dir() and (found := pack_files_in(path)):
             packs.extend(found)
             if (path / STANDARDS_DIR).is_dir():
                 standards.extend(sorted((path / STANDARDS_DIR).glob("*.toml")))
@@ -63,6 +66,12 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Path], list[Problem]]:
                                     tr("No pack here: expected a folder with pack.toml, a pack.toml, or a folder of packs.",
                                        "这里没有资源包：需要包含 pack.toml 的目录、pack.toml 文件或存放资源包的目录。")))
     return list(dict.fromkeys(p.resolve() for p in packs)), list(dict.fromkeys(s.resolve() for s in standards)), problems
+
+
+def pack_files_in(folder: Path) -> list[Path]:
+    """The ``*/pack.toml`` of a folder of packs, except those that leave it through a
+    symlink: a pack folder linked from elsewhere is not part of this library."""
+    return sorted(f for f in folder.glob(f"*/{PACK_FILE}") if is_inside(f, folder))
 
 
 def load_catalog(paths: list[Path], *, check_content: bool = True,
@@ -75,15 +84,17 @@ def load_catalog(paths: list[Path], *, check_content: bool = True,
     pack_files, standard_files, problems = discover(paths)
     catalog.problems.extend(problems)
     requested_files = set(pack_files)
-    siblings = {f for pf in pack_files for f in pf.parent.parent.glob(f"*/{PACK_FILE}")}
+    siblings = {f.resolve() for folder in {pf.parent.parent for pf in pack_files} for f in pack_files_in(folder)}
     standards_cache: dict[Path, tuple] = {}
 
     for file in sorted(requested_files) + sorted(siblings - requested_files):
-        pack, pack_problems = load_pack(file)
         wanted = file in requested_files
+        pack, pack_problems = _load_guarded(file)
         if pack is None:
             if wanted:
                 catalog.problems.extend(pack_problems)
+            else:  # reported only to the packs that reference it
+                catalog.broken[file.parent.name] = next(iter(pack_problems), None)
             continue
         if pack.id in catalog.packs:
             if wanted:
@@ -115,6 +126,17 @@ def load_catalog(paths: list[Path], *, check_content: bool = True,
     return catalog
 
 
+def _load_guarded(file: Path) -> tuple[Pack | None, list[Problem]]:
+    """``load_pack`` that turns anything a hostile file provokes into a problem about that
+    file, so one bad pack never stops the others."""
+    try:
+        return load_pack(file)
+    except (RecursionError, MemoryError, ValueError, TypeError) as err:
+        return None, [Problem(str(file), None, "toml-syntax",
+                              tr("The file cannot be loaded ({kind}); simplify it.",
+                                 "无法加载该文件（{kind}）；请简化其内容。", kind=type(err).__name__))]
+
+
 def _attach_standard(pack: Pack, cache: dict, problems: list[Problem]) -> None:
     cert = pack.certificate
     if cert is None:
@@ -141,6 +163,16 @@ def _attach_standard(pack: Pack, cache: dict, problems: list[Problem]) -> None:
                                    s=standard.id, l=cert.level)))
 
 
+def _broken_note(catalog: Catalog) -> str:
+    """Which sibling packs could not be read: the reference may point into one of them."""
+    if not catalog.broken:
+        return ""
+    names = ", ".join(sorted(catalog.broken)[:5]) + (" …" if len(catalog.broken) > 5 else "")
+    first = next((p for p in catalog.broken.values() if p is not None), None)
+    return tr(" Packs beside it that could not be read: {names}{why}.", "同目录下无法读取的资源包：{names}{why}。",
+              names=names, why=f" ({first.code}: {first.message})" if first else "")
+
+
 def _resolve_references(pack: Pack, catalog: Catalog, *, report: bool) -> None:
     for section in pack.sections:
         for index, resource in enumerate(section.resources):
@@ -165,7 +197,8 @@ def _follow(pack: Pack, resource: Resource, catalog: Catalog) -> tuple[Resource 
         if target is None:
             return None, Problem(str(pack.file), resource.line_of("use"), "reference-unknown",
                                  tr("'{ref}' names no known resource: use \"<pack id>:<resource id>\" of an existing pack.",
-                                    "“{ref}”没有对应的资源：请写成 \"<资源包 id>:<资源 id>\"，并指向已有的资源包。", ref=ref))
+                                    "“{ref}”没有对应的资源：请写成 \"<资源包 id>:<资源 id>\"，并指向已有的资源包。", ref=ref)
+                                 + (_broken_note(catalog) if home is None else ""))
         if ref in seen:
             return None, Problem(str(pack.file), resource.line_of("use"), "reference-cycle",
                                  tr("'use' references form a cycle: {chain}. Point one of them at the authored resource.",
@@ -189,3 +222,25 @@ def _follow(pack: Pack, resource: Resource, catalog: Catalog) -> tuple[Resource 
                                     "“{ref}”在其所属资源包中仍为 planned，这里不能算作 ready。请将此条目标为 status = \"planned\"，或先完成源资源。",
                                     ref=resource.use))
     return resolved, None
+
+
+def pack_paths(names: list[str | Path], folders: list[Path]) -> list[Path]:
+    """Command-line pack names as paths: a path that exists stays as it is; anything else
+    is a pack id, looked up among the packs in ``folders`` (the config's pack folders).
+    An unknown id is a ``BridgeError`` (exit 2) listing the known ones."""
+    from bridge.errors import BridgeError, ExitCode
+
+    paths = [Path(n) for n in names]
+    ids = [str(n) for n, p in zip(names, paths) if not p.exists()]
+    if not ids:
+        return paths
+    catalog = load_catalog(list(folders), check_content=False)
+    unknown = [i for i in ids if i not in catalog.packs]
+    if unknown:
+        raise BridgeError(
+            tr("Unknown pack(s): {ids}: neither a folder nor a pack id in {where}. Known ids: {known}.",
+               "未知的资源包：{ids}：既不是目录，也不是 {where} 中的资源包 id。已有 id：{known}。",
+               ids=", ".join(unknown), where=", ".join(str(f) for f in folders) or "-",
+               known=", ".join(sorted(catalog.packs)) or "-"),
+            exit_code=ExitCode.INVALID_INPUT)
+    return [p if p.exists() else catalog.packs[str(n)].root for n, p in zip(names, paths)]

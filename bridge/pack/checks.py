@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from bridge.i18n import tr
 from bridge.pack.model import Pack, Resource
 from bridge.pack.problems import Problem, ProblemList
+from bridge.safefile import regular_file_problem
 
 DEFAULT_MAX_FILE_BYTES = 200 * 1024 * 1024
 QUIZ_SUFFIXES = {".gift": "gift", ".txt": "gift", ".xml": "xml", ".xlsx": "sheet", ".csv": "sheet"}
@@ -91,7 +92,11 @@ def _check_file(resource: Resource, problems: ProblemList, max_bytes: int) -> bo
         is_file = S_ISREG(stat.st_mode)
     except OSError:
         is_file = False
-    if not is_file:
+    if not is_file and (kind := regular_file_problem(resource.source)):
+        message = tr("'{p}' is {kind}, not a regular file. Put the file itself there.",
+                     "“{p}”是{kind}，不是普通文件。请放入文件本身。", p=resource.source_ref, kind=kind)
+        code = "file-not-regular"
+    elif not is_file:
         message = tr("File '{p}' does not exist in the pack. Add it or fix the path.",
                      "资源包中不存在文件“{p}”。请添加文件或修改路径。", p=resource.source_ref)
         code = "file-missing"

@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from bridge.i18n import tr
+from bridge.textwidth import printable
 from bridge.pack import schema
 from bridge.pack.levels import canonical_level
 from bridge.pack.lines import LineIndex
 from bridge.pack.model import (IDNUMBER_MAX, RESOURCE_TYPES, STATUSES, Certificate, Course, Pack,
                                Resource, Section, SourceSpot, idnumber_for)
 from bridge.pack.paths import PackPaths
+from bridge.pack.plaintext import plain_text_problem
 from bridge.pack.problems import ProblemList
 from bridge.pack.tomlfile import read_toml
 
@@ -66,6 +68,12 @@ class PackLoader:
                                            "共享资源库（kind = \"library\"）不属于任何课程：请删除 [{t}]。其资源的技能编码在引用它的各课程中检查。",
                                            t=table))
         pack.sections = self._sections(data.get("sections", []), pack)
+        self._plain(("pack", "title"), pack.title, tags=False)  # never sent to Moodle: controls only
+        if pack.course is not None:
+            self._plain(("course", "fullname"), pack.course.fullname)
+            self._plain(("course", "shortname"), pack.course.shortname)
+            for part in pack.course.category:
+                self._plain(("course", "category"), part)
         return pack
 
     # -- tables -----------------------------------------------------------------
@@ -122,6 +130,7 @@ class PackLoader:
             if not schema.check_table(table, schema.SECTION, path, "[[sections]]", self.problems, self.lines):
                 continue
             section = Section(number=si + 1, title=str(table.get("title", "")), summary=str(table.get("summary", "")))
+            self._plain(path + ("title",), section.title)
             entries = table.get("resources", [])
             for ri, entry in enumerate(entries if isinstance(entries, list) else []):
                 resource = self._resource(entry, path + ("resources", ri), section, pack)
@@ -163,6 +172,7 @@ class PackLoader:
                             url=entry.get("url"), text=entry.get("text"), use=entry.get("use"),
                             home_pack=pack.id, home_id=rid, spot=spot, keys=frozenset(entry),
                             source_ref=entry.get("source") if isinstance(entry.get("source"), str) else None)
+        self._plain(path + ("title",), resource.title)
         if resource.status not in STATUSES:
             self._bad(path + ("status",), tr("status must be 'ready' or 'planned'.", "status 必须是 ready 或 planned。"))
         if resource.use is not None:
@@ -186,6 +196,13 @@ class PackLoader:
             if why:
                 self.problems.add(resource.line_of("source"), "path-escapes", why)
         return resource
+
+    def _plain(self, path: tuple, value: str, *, tags: bool = True) -> None:
+        """A title Moodle keeps as plain text: refused when it holds tags or controls."""
+        if why := plain_text_problem(value, tags=tags):
+            self.problems.add(self.lines.line(*path), "title-not-plain",
+                              tr("{key} '{v}' cannot be a Moodle title: {why}", "{key}“{v}”不能作为 Moodle 标题：{why}",
+                                 key=path[-1], v=printable(value)[:60], why=why))
 
     def _bad(self, path: tuple, message: str) -> None:
         self.problems.add(self.lines.line(*path), "bad-value", message)

@@ -36,6 +36,9 @@ def decode_text(data: bytes, problems: ProblemList) -> str | None:
         return None
 
 
+#: Largest ``pack.toml`` or standard file read (packs are untrusted; a real one is < 1 MiB).
+MAX_TOML_BYTES = 8 * 2**20
+
 # tomllib's messages, in Chinese (the English ones are kept as they are).
 _TOML_ZH = [
     (r"Expected '=' after a key in a key/value pair", "键后面应是“=”"),
@@ -108,11 +111,18 @@ def _syntax_problems(path: Path, text: str, err: Exception, problems: ProblemLis
 
 
 def read_toml(path: Path, problems: ProblemList) -> tuple[dict[str, Any] | None, LineIndex]:
+    from bridge.safefile import UnsafeFile, read_regular
+
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        problems.add(None, "file-missing",
-                     tr("Cannot read the file: {err}.", "无法读取文件：{err}。", err=err.strerror or err))
+        raw = read_regular(path, MAX_TOML_BYTES)
+    except UnsafeFile as err:
+        if err.reason == "not-regular":
+            problems.add(None, "file-not-regular", err.message)
+        elif err.reason == "too-large":
+            problems.add(None, "file-too-large", err.message)
+        else:
+            problems.add(None, "file-missing",
+                         tr("Cannot read the file: {err}.", "无法读取文件：{err}。", err=err.why))
         return None, LineIndex("")
     text = decode_text(raw, problems)
     if text is None:
@@ -120,6 +130,11 @@ def read_toml(path: Path, problems: ProblemList) -> tuple[dict[str, Any] | None,
     lines = LineIndex(text)
     try:
         return tomllib.loads(text), lines
+    except RecursionError:
+        problems.add(None, "toml-syntax",
+                     tr("TOML syntax error: arrays or tables are nested too deeply. Flatten the data.",
+                        "TOML 语法错误：数组或表嵌套过深。请减少嵌套层数。"))
+        return None, lines
     except tomllib.TOMLDecodeError as err:
         _syntax_problems(path, text.replace("\r\n", "\n"), err, problems)
         return None, lines

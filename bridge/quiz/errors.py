@@ -65,12 +65,20 @@ class QuizError(BridgeError):
 class ProblemLog:
     """Collects the problems of one file; parsers report into it and carry on."""
 
+    #: Problems kept per file; past that they are only counted (a hostile file could
+    #: otherwise hold a million of them).
+    MAX_KEPT = 500
+
     def __init__(self, file: str):
         self.file = file
         self.problems: list[QuizProblem] = []
+        self.dropped = 0
 
     def add(self, line: int | None, code: str, message: str, hint: str | None = None, *,
             column: int | str | None = None, where: str | None = None, context: str | None = None) -> None:
+        if len(self.problems) >= self.MAX_KEPT:
+            self.dropped += 1
+            return
         self.problems.append(QuizProblem(self.file, line, code, message, hint, column, where, context))
 
     def __bool__(self) -> bool:

@@ -16,6 +16,7 @@ from bridge.i18n import tr
 from bridge.quiz import model as m
 from bridge.quiz.errors import ProblemLog
 from bridge.quiz.ime import report_gift_ime
+from bridge.quiz.source import MAX_QUESTIONS, too_many_questions
 
 # Escaped control characters become private-use placeholders while the structure is
 # parsed, and are turned back into the plain characters in the final texts.
@@ -59,11 +60,14 @@ def parse_gift(text: str, log: ProblemLog) -> list[m.Question]:
     questions: list[m.Question] = []
     lines: list[tuple[int, str]] = []
     comments: list[str] = []
-    for number, raw in enumerate(text.split("\n"), start=1):
+    for number, raw in enumerate(_lines(text), start=1):
         line = raw.strip()
         if not line:
             if lines and not ime_lines.intersection(n for n, _ in lines):
                 _Block(lines, comments, log).parse_into(questions)
+                if len(questions) > MAX_QUESTIONS:  # stop early: the rest is never read
+                    too_many_questions(log, lines[0][0])
+                    return questions
             lines, comments = [], []
         elif line.startswith("//"):
             comments.append(line)
@@ -72,6 +76,15 @@ def parse_gift(text: str, log: ProblemLog) -> list[m.Question]:
     if lines and not ime_lines.intersection(n for n, _ in lines):
         _Block(lines, comments, log).parse_into(questions)
     return questions
+
+
+def _lines(text: str):
+    """The lines of ``text``, one at a time (no list of a million lines)."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
 
 
 class _Block:

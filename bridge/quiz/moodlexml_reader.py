@@ -13,7 +13,7 @@ from lxml import etree
 from bridge.i18n import tr
 from bridge.quiz import model as m
 from bridge.quiz.errors import ProblemLog
-from bridge.quiz.source import decode_utf8
+from bridge.quiz.source import MAX_QUESTIONS, decode_utf8, too_many_questions
 
 _READ_TYPES = {"matching": m.MATCH, **{t: t for t in m.QTYPES}, m.CATEGORY: m.CATEGORY}
 
@@ -73,6 +73,9 @@ def parse_moodle_xml(data: bytes, log: ProblemLog) -> list[m.Question]:
         log.add(root.sourceline, "xml-not-moodle-quiz",
                 tr("the root element is <{tag}>, not <quiz>", "根元素是 <{tag}>，不是 <quiz>", tag=root.tag),
                 tr("a Moodle XML question file starts with <quiz>", "Moodle XML 题库文件以 <quiz> 开头"))
+        return []
+    if sum(1 for node in root if node.tag == "question") > MAX_QUESTIONS:
+        too_many_questions(log, root.sourceline)
         return []
     questions = []
     for node in root:

@@ -8,32 +8,34 @@ from bridge.ime import fix_command, looks_like_gbk
 from bridge.quiz.errors import ProblemLog
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: Questions one quiz file may hold: far above any real quiz, low enough that a file of
+#: a million one-line questions stops in seconds instead of filling memory.
+MAX_QUESTIONS = 20_000
+
+
+def too_many_questions(log: ProblemLog, line: int | None) -> None:
+    log.add(line, "quiz-too-many-questions",
+            tr("the file holds more than {n} questions", "文件中的题目超过 {n} 道", n=f"{MAX_QUESTIONS:,}"),
+            tr("split the question bank into several quizzes", "请把题库拆分为多个测验"))
 
 
 def read_limited(path: Path, log: ProblemLog, max_bytes: int) -> bytes | None:
-    """The file's bytes, or ``None`` (with a problem logged) if unreadable or too big."""
+    """The file's bytes, or ``None`` (with a problem logged) if unreadable, not a regular
+    file, or too big."""
+    from bridge.safefile import UnsafeFile, read_regular
+
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        return read_regular(path, max_bytes)
+    except UnsafeFile as err:
+        if err.reason == "too-large":
             log.add(None, "quiz-too-large",
-                    tr("the file is {size} bytes, more than the limit of {limit}",
-                       "文件大小 {size} 字节，超过上限 {limit} 字节", size=size, limit=max_bytes),
-                    tr("split the question bank into several files",
-                       "请把题库拆分为多个文件"))
-            return None
-        with path.open("rb") as fh:
-            # Read one byte past the limit: the file may have grown since stat().
-            data = fh.read(max_bytes + 1)
-    except OSError as err:
-        log.add(None, "quiz-unreadable",
-                tr("cannot read the file: {err}", "无法读取文件：{err}", err=err.strerror or err))
+                    tr("the file is larger than the limit of {limit} bytes",
+                       "文件超过上限 {limit} 字节", limit=max_bytes),
+                    tr("split the question bank into several files", "请把题库拆分为多个文件"))
+        else:
+            log.add(None, "quiz-unreadable", tr("cannot read the file: {err}", "无法读取文件：{err}",
+                                                err=err.message if err.reason == "not-regular" else err.why))
         return None
-    if len(data) > max_bytes:
-        log.add(None, "quiz-too-large",
-                tr("the file is larger than the limit of {limit} bytes",
-                   "文件超过上限 {limit} 字节", limit=max_bytes))
-        return None
-    return data
 
 
 def decode_utf8(data: bytes, log: ProblemLog) -> str | None:

@@ -23,6 +23,7 @@ from bridge.sandbox.functions import FUNCTIONS, OUTSIDE_SERVICE, Call, is_write
 from bridge.sandbox.protocol import unflatten, validate
 from bridge.sandbox.store import ADMIN_USERID, LOWPRIV_USERID, Store
 from bridge.sandbox.uploads import MultipartError, MultipartForm, read_multipart
+from bridge.textwidth import printable
 
 log = logging.getLogger("bridge.sandbox")
 
@@ -212,7 +213,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: "_Server"
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.info("%s %s", self.address_string(), format % args)
+        log.info("%s %s", self.address_string(), printable(format % args))  # a request line is client text
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bridge.config import Site, is_tls_error, tls_hint
+from bridge.config import Site, insecure_warning, is_tls_error, tls_hint
 from bridge.errors import BridgeError
 from bridge.i18n import tr
 from bridge.moodle.compat import GET_INFO
@@ -27,7 +27,7 @@ NEEDED_FUNCTIONS = (
     GET_INFO, PLUGIN_PREFIX + "ensure_sections", PLUGIN_PREFIX + "upsert_module",
     PLUGIN_PREFIX + "import_questions", PLUGIN_PREFIX + "get_modules", PLUGIN_PREFIX + "delete_module",
 )
-OK, FAIL, SKIP = "ok", "fail", "skipped"
+OK, FAIL, SKIP, WARN = "ok", "fail", "skipped", "warning"
 
 
 @dataclass
@@ -70,6 +70,10 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
                              Check("token", FAIL, err.message, _fix(err))]
         except MoodleError as err:
             return checks + [Check("reachable", OK, site.url), Check("rest", FAIL, err.message, _fix(err))]
+        if site.insecure_http:
+            checks.append(Check("transport", WARN, insecure_warning(site),
+                                tr("Use https:// (ca_bundle for a private CA) and remove allow_insecure_http.",
+                                   "请改用 https://（私有 CA 见 ca_bundle），并删除 allow_insecure_http。")))
         checks += [Check("reachable", OK, site.url),
                    Check("rest", OK, tr("Moodle {release}", "Moodle {release}", release=info.get("release", "?"))),
                    Check("token", OK, tr("user {user}", "用户 {user}", user=info.get("username", "?")))]

@@ -17,6 +17,7 @@ planner did); it decides only how to survive the network.
 """
 from __future__ import annotations
 
+import shutil
 import tempfile
 import threading
 import time
@@ -86,7 +87,8 @@ class Executor:
     def __init__(self, client, store: StateStore, run_id: str, *, workers: int = 2,
                  on_result: Callable[[CourseJob, ActionResult], None] | None = None,
                  on_course: Callable[[CourseJob], None] | None = None,
-                 clock: Callable[[], float] = time.time, keeper=None):
+                 clock: Callable[[], float] = time.time, tmp_root: Path | None = None,
+                 keeper=None):
         self.client = client
         # Keeps a hand edit before a write overwrites it (bridge.drift.keep.Keeper); a keep
         # that fails fails that action only.
@@ -101,7 +103,12 @@ class Executor:
         self._report_lock = threading.Lock()
         self._categories: list[dict] | None = None
         self._category_lock = threading.Lock()
-        self._tmp = tempfile.TemporaryDirectory(prefix="certbridge-")
+        if tmp_root is not None:
+            # Whatever is there was left by a killed run: this one holds the site's lock.
+            shutil.rmtree(tmp_root, ignore_errors=True)
+            tmp_root.mkdir(parents=True, exist_ok=True)
+        self._tmp = tempfile.TemporaryDirectory(prefix="certbridge-", dir=tmp_root)
+        self._tmp_root = tmp_root
 
     # -- the run -------------------------------------------------------------------
 
@@ -117,6 +124,8 @@ class Executor:
                     raise
         finally:
             self._tmp.cleanup()
+            if self._tmp_root is not None:
+                shutil.rmtree(self._tmp_root, ignore_errors=True)
         return jobs
 
     def _apply(self, pool: ThreadPoolExecutor, jobs: list[CourseJob], allow_deletes: bool) -> None:

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bridge.errors import BridgeError, ExitCode
+from bridge.errors import BridgeError, ExitCode, write_error
 from bridge.i18n import tr
 
 
@@ -39,6 +39,10 @@ class LockInfo:
 
     def describe(self) -> str:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.started_at))
+        if self.id == UNREADABLE:
+            return tr("an empty or unreadable lock file written at {when} (a run stopped while taking it; it is taken "
+                      "over {grace:g} s after that)", "写于 {when} 的空的或无法读取的锁文件（某次运行在加锁时中止；"
+                      "{grace:g} 秒后会被自动接管）", when=when, grace=UNREADABLE_GRACE)
         return tr("lock {id} held by pid {pid} on {host} since {when}", "锁 {id}（主机 {host} 上的进程 {pid}，始于 {when}）",
                   id=self.id, pid=self.pid, host=self.host, when=when)
 
@@ -101,7 +105,10 @@ class SiteLock:
 
     def acquire(self) -> LockInfo:
         deadline = time.monotonic() + self.wait
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise write_error(err, self.path.parent) from None
         while True:
             info = self._try_acquire()
             if info is not None:
@@ -128,10 +135,19 @@ class SiteLock:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             return None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(info), fh)
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(asdict(info), fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as err:
+            # Never leave an empty lock behind (it would hold off the next run): a full
+            # disk fails here, after the file was created.
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
+            raise write_error(err, self.path) from None
         return info
 
     def _remove_if(self, expected: LockInfo) -> bool:

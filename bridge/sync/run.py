@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bridge.config import Config, Site, is_tls_error, tls_hint
+from bridge.config import Config, Site, insecure_warning, is_tls_error, tls_hint
 from bridge.drift.keep import Keeper
 from bridge.drift.store import drift_root
 from bridge.drift.sync import keep_conflicts, prune_kept
-from bridge.errors import BridgeError, ExitCode
+from bridge.errors import BridgeError, ExitCode, write_error
 from bridge.gcpause import paused_gc
 from bridge.i18n import tr
 from bridge.moodle import MoodleClient
@@ -98,7 +98,9 @@ def policy_for(site: Site, options: RunOptions) -> P.Policy:
 
 def load_packs(config: Config, options: RunOptions) -> tuple[list[Pack], list[dict]]:
     """The course packs to sync, and those skipped because they do not validate."""
-    catalog = load_catalog(options.packs or list(config.packs))
+    from bridge.pack.catalog import pack_paths
+
+    catalog = load_catalog(pack_paths(options.packs, list(config.packs)) if options.packs else list(config.packs))
     errors = [p for p in catalog.problems if p.severity == "error"]
     packs, invalid = [], []
     unplaced = [p for p in errors if not any(_inside(p.file, pack.root) for pack in catalog.selected())]
@@ -140,6 +142,8 @@ def build_plan(config: Config, site: Site, options: RunOptions, store: StateStor
     """Desired state for every pack, one snapshot read per course, the pure plan."""
     policy = policy_for(site, options)
     result = SitePlan(site=site, policy=policy)
+    if site.insecure_http:  # allowed by allow_insecure_http: say the risk on every run
+        reporter.message(insecure_warning(site), level="warning")
     started = time.perf_counter()
     packs, result.invalid = load_packs(config, options)
     result.timings["load_packs"] = time.perf_counter() - started
@@ -243,7 +247,10 @@ def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporte
     """Apply the plan for ``site`` under its lock; return the run summary."""
     started = time.monotonic()
     state_path = config.state_path(site)
-    state_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise write_error(err, state_path.parent) from None
     with _site_hints(site), SiteLock(lock_path(state_path), wait=options.wait, notify=reporter.message), \
             StateStore(state_path) as store, connect(site) as client, _sigterm_interrupts():
         interrupted = store.last_interrupted_run()
@@ -285,7 +292,7 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
 
     executor = Executor(client, store, run_id, workers=options.workers or site.workers,
                         on_result=lambda job, result: reporter.action(job.plan.shortname, result), on_course=on_course,
-                        keeper=keeper)
+                        tmp_root=store.path.with_name(store.path.name + ".tmp"), keeper=keeper)
     applying = time.perf_counter()
     executor.apply(jobs)
     plan.timings["apply"] = time.perf_counter() - applying
