@@ -10,14 +10,8 @@ from click.testing import CliRunner
 from bridge.cli import main
 from bridge.i18n import set_lang
 from bridge.pack import load_catalog
+from test_pack_validate import edit
 from bridge.quiz import check_quiz_file
-
-
-def edit(pack: Path, old: str, new: str) -> None:
-    file = pack / "pack.toml"
-    text = file.read_text("utf-8")
-    assert old in text, old
-    file.write_text(text.replace(old, new, 1), "utf-8")
 
 
 # (case, old, new, [(char, replacement)] expected in order)

@@ -44,7 +44,7 @@ def test_a_template_still_renders_ordinary_jinja(library):
     pack = library / "mini"
     (pack / "templates" / "simple.html").write_text(
         "{% for s in skills %}{{ s.code }} {% endfor %}{{ vars.get('x', 'd')|upper }} {{ resource.title }} "
-        "{{ pack.id }} {{ course.shortname }} {{ section.title }} {{ '%s-%d'|format('a', 2) }}", "utf-8")
+        "{{ pack.id }} {{ course.shortname }} {{ section.title }} {{ '%s-%d'|format('a', 2) }} {{ vars.body }}", "utf-8")
     assert codes(pack) == []
     assert rendered_page(pack).startswith("1.1.1 D ")
 

@@ -140,6 +140,20 @@ def _check_quiz(pack: Pack, resource: Resource, problems: ProblemList) -> None:
                                       where=qp.where, context=qp.context))
 
 
+def _template_var_problems(pack: Pack, resource: Resource) -> list[Problem]:
+    """``vars`` keys the template never reads and variables it needs that are missing."""
+    from bridge.render.template_vars import var_problems
+    from bridge.render.templates import page_environment
+
+    env = page_environment(resource.home_root or pack.root)
+    found = []
+    for code, key, message in var_problems(env, resource.template, resource.vars):
+        spot = resource.spot
+        line = (spot.index.line(*spot.path, "vars", key) if spot and key else None) or resource.line_of("vars")
+        found.append(Problem(str(pack.file), line, code, message))
+    return found
+
+
 def _check_question_skills(pack: Pack, bank, problems: ProblemList) -> None:
     """Skill codes tagged on questions (技能要求 column, GIFT ``// [tag:1.1.1]``) must be
     requirements of the pack's standard at its level."""
@@ -168,12 +182,20 @@ def _check_question_skills(pack: Pack, bank, problems: ProblemList) -> None:
 def _check_page(pack: Pack, resource: Resource, problems: ProblemList) -> None:
     from bridge.render.pages import RenderError, read_text, render_page
 
+    unused: list[Problem] = []
+    if resource.type == "page" and resource.template is not None:
+        found = _template_var_problems(pack, resource)
+        if any(p.code == "template-var-missing" for p in found):
+            problems.items.extend(found)  # rendering would fail on the same cause: one message, not two
+            return
+        unused = found
     try:
         if resource.type == "label":
             if resource.text is None:
                 resource.memo["text"] = read_text(resource.source)
         else:
             resource.memo["page"] = render_page(pack, resource, resource.home_root)
+        problems.items.extend(unused)  # worth saying once the template itself works
     except RenderError as err:
         file = str(err.file) if err.file and err.file.is_absolute() else str(pack.file)
         line = err.line if err.file else resource.line_of("template" if resource.template else "source")
