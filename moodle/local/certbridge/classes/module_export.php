@@ -14,7 +14,6 @@
 // You should have received a copy of the GNU General Public License
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
-
 namespace local_certbridge;
 
 defined('MOODLE_INTERNAL') || die();
@@ -91,8 +90,14 @@ class module_export {
             return [];
         }
         // The revision in the address is ignored by mod_resource; the token goes in the request body.
-        $url = \moodle_url::make_webservice_pluginfile_url($context->id, 'mod_resource', 'content', 0,
-            $file->get_filepath(), $file->get_filename());
+        $url = \moodle_url::make_webservice_pluginfile_url(
+            $context->id,
+            'mod_resource',
+            'content',
+            0,
+            $file->get_filepath(),
+            $file->get_filename()
+        );
         return [
             'filename' => $file->get_filename(),
             'filesize' => (int) $file->get_filesize(),
@@ -145,8 +150,15 @@ class module_export {
         if (!$DB->get_manager()->table_exists('logstore_standard_log')) {
             return null;
         }
-        $rows = $DB->get_records_select('logstore_standard_log', "contextid = :contextid AND crud IN ('c', 'u', 'd')",
-            ['contextid' => $context->id], 'timecreated DESC, id DESC', 'id, userid, timecreated', 0, 1);
+        $rows = $DB->get_records_select(
+            'logstore_standard_log',
+            "contextid = :contextid AND crud IN ('c', 'u', 'd')",
+            ['contextid' => $context->id],
+            'timecreated DESC, id DESC',
+            'id, userid, timecreated',
+            0,
+            1
+        );
         $row = reset($rows);
         return $row && (int) $row->userid > 0 ? $row : null;
     }

@@ -482,8 +482,12 @@ final class external_test extends \advanced_testcase {
         $page = $this->upsert($course->id, 'page', 'page', ['content' => "<p>你好</p>\n", 'intro' => '<p>Intro</p>']);
         $url = $this->upsert($course->id, 'url', 'url', ['externalurl' => 'https://example.com/a']);
         $label = $this->upsert($course->id, 'label', 'label', ['intro' => '<p>Note</p>']);
-        $resource = $this->upsert($course->id, 'res', 'resource',
-            ['draftitemid' => $this->draft('a.bin', "\x00\xffbytes"), 'filename' => 'a.bin']);
+        $resource = $this->upsert(
+            $course->id,
+            'res',
+            'resource',
+            ['draftitemid' => $this->draft('a.bin', "\x00\xffbytes"), 'filename' => 'a.bin']
+        );
         $quiz = $this->upsert($course->id, 'quiz', 'quiz');
         $this->import($quiz['cmid'], self::QUIZ_XML);
 
