@@ -110,3 +110,34 @@ def test_protect_makes_content_and_title_edits_conflicts_and_leaves_the_rest():
     assert P._plan_module(d, hidden, state, protect, 0).kind == P.DRIFT
     assert P._plan_module(d, edited, state, restore, 0).overwrites_hand_edit
     assert not P._plan_module(d, hidden, state, restore, 0).overwrites_hand_edit
+
+
+def test_a_file_address_from_the_site_is_fetched_from_the_configured_site_only():
+    from bridge.moodle.download import site_file_url
+    from bridge.moodle.errors import UnexpectedResponse
+    from bridge.moodle.requester import Requester
+
+    requester = Requester("https://moodle.example.edu.cn", "t" * 32)
+    assert site_file_url(requester, "https://evil.example/webservice/pluginfile.php/5/mod_resource/content/0/a.pdf"
+                         "?token=x") == "https://moodle.example.edu.cn/webservice/pluginfile.php/5/mod_resource/content/0/a.pdf"
+    with pytest.raises(UnexpectedResponse):
+        site_file_url(requester, "https://evil.example/steal")
+
+
+def test_show_strips_terminal_escapes_from_moodles_html(tmp_path):
+    from click.testing import CliRunner
+
+    from bridge.cli import main
+
+    folder = tmp_path / "drift" / "s" / "C" / "certbridge:p:r"
+    folder.mkdir(parents=True)
+    (folder / "x.html").write_text("<p>\x1b]0;pwned\x07hi</p>\n", "utf-8")
+    record = store.DriftRecord(id="abc1234567", site="s", course="C", pack="p", resource="r", idnumber="certbridge:p:r",
+                               modname="page", cmid=1, courseid=1, changed=["content"], kept_at=1.0,
+                               moodle={"name": "\x1b[31mred"}, certbridge={"name": "n"}, file="x.html",
+                               path=folder / "x.json")
+    store.save(record)
+    result = CliRunner().invoke(main, ["drift", "show", "abc1", "--lang", "en"],
+                                env={"CERTBRIDGE_STATE_DIR": str(tmp_path), "CERTBRIDGE_CONFIG": ""})
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "abc1234567" in result.output

@@ -98,7 +98,7 @@ def show_command(record_id, config_path, packs, fmt) -> None:
     click.echo(printable("\n".join(describe(record))))
     if text:
         click.echo("")
-        click.echo(text, nl=False)
+        click.echo(printable(text), nl=False)  # Moodle's HTML: no escape sequence reaches the terminal
     elif record.file and record.modname in ("page", "label", "url", "quiz"):
         click.echo(tr("(no diff: the pack's version could not be rendered, or it is the same)",
                       "（无差异：无法生成资源包的版本，或两者相同）"))
