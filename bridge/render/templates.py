@@ -37,3 +37,13 @@ def report_environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), autoescape=True,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                               trim_blocks=True, lstrip_blocks=True)
+
+
+@lru_cache(maxsize=64)
+def page_environment(pack_root: Path) -> jinja2.Environment:
+    """An environment that reads a pack's page templates for checks that only parse them
+    (``vars`` keys a template never reads): the same sandbox class and loader as rendering,
+    which itself happens in the worker process."""
+    from bridge.render.sandbox import PackTemplateLoader, PageSandbox
+
+    return PageSandbox(PackTemplateLoader(*page_search_path(pack_root)))
