@@ -1,4 +1,4 @@
-"""Replay every recorded Moodle 5.1 exchange (../shared/moodle-contract) against the sandbox
+"""Replay every recorded Moodle 5.1 exchange (tests/data/moodle-contract) against the sandbox
 and check the answer has the same shape: keys, value types, error codes and messages
 (ids, timestamps and list lengths may differ). Functions the sandbox does not implement
 must answer exactly like Moodle's unknown-function error.
@@ -14,9 +14,10 @@ import pytest
 import requests
 
 from bridge.sandbox import Sandbox
+from fixtures.contract import contract_dir
 from bridge.sandbox.functions import FUNCTIONS, OUTSIDE_SERVICE
 
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "moodle-contract"
+CONTRACT = contract_dir()
 FILES = sorted(CONTRACT.glob("*.json")) if CONTRACT.is_dir() else []
 pytestmark = pytest.mark.skipif(not FILES, reason=f"no recorded exchanges in {CONTRACT}")
 

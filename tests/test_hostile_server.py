@@ -151,11 +151,11 @@ def test_the_requester_deadline_covers_headers_and_body(hostile):
 def test_a_malformed_write_reply_is_an_unexpected_reply_not_python_text(hostile):
     hostile.pack.titles["file0"] = "改过的标题"
     hostile.pack.write()
-    hostile.proxy.rules["local_certbridge_upsert_module"] = _set(["cmid"], "3x")
+    hostile.proxy.rules["local_certbridge_upsert_modules"] = _set(["results", 0, "cmid"], "3x")
     result = hostile.run("sync")
     assert result.exit_code in (ExitCode.FAILURES, ExitCode.SITE_ERROR), result.output
-    assert "unexpected reply from local_certbridge_upsert_module: field cmid should be an integer, not '3x'" \
-        in result.output
+    assert ("unexpected reply from local_certbridge_upsert_modules: field results[0].cmid should be an integer, "
+            "not '3x'") in result.output
     assert "invalid literal" not in result.output
     hostile.proxy.rules.clear()
     assert hostile.run("sync").exit_code == 0

@@ -69,7 +69,7 @@ def test_changing_one_file_updates_exactly_that_module(world):
     assert sync(world).exit_code == 0
     # The stored course plan carries each resource's fingerprint: it is sent again too.
     assert sorted(c.wsfunction for c in writes(sb)) == [
-        "local_certbridge_set_course_plan", "local_certbridge_upsert_module", "webservice/upload.php"]
+        "local_certbridge_set_course_plan", "local_certbridge_upsert_modules", "webservice/upload.php"]
     sb.admin.reset_calls()
     sync(world)
     assert writes(sb) == []
@@ -83,7 +83,7 @@ def test_renaming_a_title_updates_only_the_title(world):
     sb.admin.reset_calls()
     assert sync(world).exit_code == 0
     assert sorted(c.wsfunction for c in writes(sb)) == [  # no upload: title only (and the plan naming it)
-        "local_certbridge_set_course_plan", "local_certbridge_upsert_module"]
+        "local_certbridge_set_course_plan", "local_certbridge_upsert_modules"]
     assert by_idnumber(sb)[pack.idnumber("file0")]["name"] == "改名后的文件"
 
 
@@ -199,3 +199,25 @@ def test_doctor_checks_the_sandbox(world):
     assert result.exit_code == 0, result.output
     assert {c["check"]: c["status"] for c in checks} == {
         "reachable": "ok", "rest": "ok", "token": "ok", "plugin": "ok", "functions": "ok", "uploads": "ok"}
+
+
+def test_doctor_says_to_enable_and_authorise_the_service_when_moodle_refuses_the_user():
+    from bridge.config import Site
+    from bridge.moodle.errors import error_for
+    from bridge.sync.doctor import run_doctor
+
+    class RefusedClient:  # what a restricted service answers a user not in its Authorised users
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def site_info(self):
+            raise error_for("core_webservice_get_site_info", {
+                "exception": "webservice_access_exception", "errorcode": "accessexception",
+                "message": "Access control exception"})
+
+    checks = run_doctor(Site(name="x", url="https://moodle.example.edu.cn", token_env="X_TOKEN"), lambda site: RefusedClient())
+    rest = {c.name: c for c in checks}["rest"]
+    assert rest.status == "fail" and "Authorised users" in rest.fix and "certbridge" in rest.fix

@@ -25,7 +25,7 @@ drift_option = click.option("--drift", type=click.Choice(["restore", "leave", "p
                                  "list), leave and report, or protect (edited content or titles are conflicts, exit 1, "
                                  "until adopted) (default: site setting, restore). 对 Moodle 中手工改动的处理。")
 workers_option = click.option("--workers", type=click.IntRange(1, 32), default=None,
-                              help="Parallel uploads per site (default: site setting, 2). 并行上传数。")
+                              help="Parallel uploads and courses per site; a course is written by one worker at a time (default: site setting, 2). 并行上传与课程数（同一课程始终串行写入）。")
 
 
 def _sites(config_path, site_name, all_sites):

@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bridge.errors import ExitCode
 from bridge.moodle import download, upload
-from bridge.moodle.compat import GET_INFO, check_plugin
-from bridge.moodle.errors import PLUGIN_PREFIX, MoodleError, WarningsError
+from bridge.moodle.compat import BATCH_API_VERSION, GET_INFO, check_plugin
+from bridge.i18n import tr
+from bridge.moodle.errors import PLUGIN_PREFIX, MoodleError, UnexpectedResponse, WarningsError, error_for
 from bridge.moodle.requester import Requester
 from bridge.moodle.types import (
     CallStats,
@@ -25,6 +27,8 @@ from bridge.moodle.types import (
 )
 
 MODNAMES = ("resource", "page", "url", "label", "quiz")
+#: Most modules ``upsert_modules`` takes in one call (the plugin's ``MAX_MODULES``).
+MAX_BATCH = 50
 
 
 class MoodleClient:
@@ -211,6 +215,38 @@ class MoodleClient:
             "intro": intro, "visible": visible, "position": position, "content": content,
             "externalurl": externalurl, "draftitemid": draftitemid, "filename": filename}, write=True)
         return UpsertResult.from_json(result)
+
+    def upsert_modules(self, courseid: int, modules: Sequence[dict[str, Any]]) -> list[UpsertResult | MoodleError]:
+        """Create or update several modules of one course, in order; one result per module:
+        its ``UpsertResult``, or the typed error that stopped it (the others are still written).
+
+        One call to ``local_certbridge_upsert_modules`` (plugin API 2), or, from an older
+        plugin, one ``upsert_module`` call per module. Each module is a dict of
+        ``upsert_module``'s keyword arguments. An error of the call as a whole (token,
+        course, network: ``AmbiguousWrite``…) is raised, not returned.
+        """
+        if len(modules) > MAX_BATCH:
+            raise ValueError(f"at most {MAX_BATCH} modules per call, not {len(modules)}")
+        for module in modules:
+            if module.get("modname") not in MODNAMES:
+                raise ValueError(f"modname must be one of {', '.join(MODNAMES)}, not {module.get('modname')!r}")
+        if self.require_plugin().api_version < BATCH_API_VERSION:
+            return [self._upsert_one(courseid, module) for module in modules]
+        function = PLUGIN_PREFIX + "upsert_modules"
+        result = self._plugin_call("upsert_modules", {"courseid": courseid, "modules": list(modules)}, write=True)
+        items = result["results"]
+        if len(items) != len(modules):
+            raise UnexpectedResponse(tr("{function}: {n} results for {m} modules", "{function}：{m} 个模块返回了 {n} 个结果",
+                                        function=function, n=len(items), m=len(modules)), function=function)
+        return [UpsertResult.from_json(item) if item.get("ok") else error_for(function, item) for item in items]
+
+    def _upsert_one(self, courseid: int, module: dict[str, Any]) -> UpsertResult | MoodleError:
+        try:
+            return self.upsert_module(courseid, **module)
+        except MoodleError as err:
+            if err.exit_code == ExitCode.SITE_ERROR:
+                raise  # the site is unusable: not this module's problem
+            return err
 
     def import_questions(self, cmid: int, *, draftitemid: int, filename: str) -> ImportResult:
         """Replace a quiz's questions with a Moodle XML file from a draft area

@@ -5,8 +5,13 @@ from bridge.i18n import tr
 from bridge.moodle.errors import PLUGIN_PREFIX, PluginIncompatible, plugin_missing_hint
 from bridge.moodle.types import PluginInfo
 
-#: The plugin API this client speaks (``get_info.api_version``).
-API_VERSION = 1
+#: The plugin APIs this client speaks (``get_info.api_version``), oldest first: 2 adds
+#: ``upsert_modules`` (batched writes); with API 1 the client writes one module per call.
+API_VERSIONS = (1, 2)
+#: The newest of them.
+API_VERSION = API_VERSIONS[-1]
+#: The first API with ``local_certbridge_upsert_modules``.
+BATCH_API_VERSION = 2
 #: The oldest plugin build that implements API_VERSION correctly.
 MIN_PLUGIN_VERSION = 2026112800
 #: The first plugin build that stores course plans and reports inside Moodle
@@ -18,7 +23,7 @@ GET_INFO = PLUGIN_PREFIX + "get_info"
 
 def check_plugin(info: PluginInfo) -> PluginInfo:
     """Return ``info`` if usable, else raise ``PluginIncompatible`` saying what to install."""
-    if info.api_version != API_VERSION:
+    if info.api_version not in API_VERSIONS:
         if info.api_version > API_VERSION:
             hint = tr("Upgrade certbridge (this one speaks plugin API {ours}).",
                       "请升级 certbridge（当前版本使用插件 API {ours}）。", ours=API_VERSION)

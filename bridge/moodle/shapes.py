@@ -99,6 +99,10 @@ SHAPES: dict[str, Any] = {
     PLUGIN_PREFIX + "ensure_sections": {"sections": [{"number": INT, "id": INT, "name?": nullable(STR),
                                                       "visible?": BOOL}]},
     PLUGIN_PREFIX + "upsert_module": UPSERTED,
+    # One result per module sent: written (UPSERTED's fields) or refused (errorcode, message).
+    PLUGIN_PREFIX + "upsert_modules": {"courseid?": INT, "results": [
+        {"idnumber": STR, "ok": BOOL, "cmid": INT, "instance": INT, "created": BOOL, "fingerprint?": nullable(STR),
+         "errorcode?": nullable(STR), "message?": nullable(STR)}]},
     PLUGIN_PREFIX + "import_questions": {"cmid": INT, "questioncount": INT, "sumgrades": NUM,
                                          "fingerprint?": nullable(STR)},
     PLUGIN_PREFIX + "get_modules": {"modules": [MODULE], "api_version?": INT, "plugin_version?": INT},

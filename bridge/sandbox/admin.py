@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bridge.sandbox import courses, files
 from bridge.sandbox.faults import FaultInjector, FaultPlan
+from bridge.sandbox.coursewrites import CourseWriteMonitor
 
 #: The user id the sandbox gives a teacher's hand edits (no such account exists).
 TEACHER_USERID = 4
@@ -50,8 +51,8 @@ class CallLog:
 class SandboxAdmin:
     """Python API over the sandbox's state and switches (no call is counted for these)."""
 
-    def __init__(self, store: Store, faults: FaultInjector, calls: CallLog):
-        self._store, self._faults, self._calls = store, faults, calls
+    def __init__(self, store: Store, faults: FaultInjector, calls: CallLog, course_writes: CourseWriteMonitor):
+        self._store, self._faults, self._calls, self._course_writes = store, faults, calls, course_writes
 
     # --- drift "by hand" ---------------------------------------------------------------
 
@@ -143,7 +144,19 @@ class SandboxAdmin:
     def clear_faults(self) -> None:
         self._faults.clear()
 
+    def set_course_write_policy(self, policy: str) -> None:
+        """Two module writes in flight for one course: ``"detect"`` (record the overlap, answer
+        both) or ``"fail"`` (refuse the second with Moodle's database error), see coursewrites.py."""
+        self._course_writes.set_policy(policy)
+
     # --- records and state --------------------------------------------------------------
+
+    def course_write_overlaps(self) -> list[dict[str, Any]]:
+        """Module writes that arrived while another write to the same course was in flight."""
+        return self._course_writes.overlaps()
+
+    def reset_course_write_overlaps(self) -> None:
+        self._course_writes.reset()
 
     def calls(self) -> list[CallRecord]:
         return self._calls.snapshot()
@@ -183,5 +196,7 @@ class SandboxAdmin:
 
 
 _HTTP_ACTIONS = frozenset({
-    "hide_module", "show_module", "stealth_module", "delete_module", "set_module_content", "rename_module", "hide_section",
-    "show_section", "set_maxbytes", "set_debug", "clear_faults", "reset_calls", "courses", "modules", "questions"})
+    "hide_module", "show_module", "stealth_module", "delete_module", "set_module_content", "rename_module",
+    "hide_section",
+    "show_section", "set_maxbytes", "set_debug", "clear_faults", "reset_calls", "courses", "modules", "questions",
+    "set_course_write_policy", "course_write_overlaps", "reset_course_write_overlaps"})

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from bridge.sandbox import files
 from bridge.sandbox.admin import CallLog, CallRecord, SandboxAdmin
+from bridge.sandbox.coursewrites import CourseWriteMonitor
 from bridge.sandbox.errors import WSError, access_exception, invalid_parameter, invalid_token, unknown_function
 from bridge.sandbox.faults import FaultInjector
 from bridge.sandbox.functions import FUNCTIONS, OUTSIDE_SERVICE, Call, is_write
@@ -48,7 +49,8 @@ class Site:
         self.store = store
         self.faults = FaultInjector()
         self.calls = CallLog()
-        self.admin = SandboxAdmin(store, self.faults, self.calls)
+        self.course_writes = CourseWriteMonitor(self._course_of_cm)
+        self.admin = SandboxAdmin(store, self.faults, self.calls, self.course_writes)
         self.url = ""
         self._rng = random.Random(seed)
         self._rng_lock = threading.Lock()
@@ -58,6 +60,11 @@ class Site:
         self.token_of = {user["id"]: token for token, user in self.tokens.items()}
         self._cache: dict[tuple, bytes] = {}
         self._cache_generation = -1
+
+    def _course_of_cm(self, cmid: int) -> int | None:
+        with self.store.read() as db:
+            row = db.execute("SELECT course FROM modules WHERE id=?", (cmid,)).fetchone()
+        return row[0] if row else None
 
     @property
     def debug(self) -> bool:
@@ -277,11 +284,16 @@ class _Handler(BaseHTTPRequestHandler):
             if url.path == REST_PATH:
                 pairs = parse_qsl(self._read_body().decode("utf-8", "replace"), keep_blank_values=True)
                 name = next((v for k, v in pairs if k == "wsfunction"), "")
-                if self._faulted(name):
-                    return
-                body, name, errorcode = site.rest(pairs)
-                site.calls.add(CallRecord(name, is_write(name), 200, errorcode))
-                self._send(200, body, "application/json")
+                # From arrival to answer, injected latency included: what overlaps in Moodle.
+                with site.course_writes.track(name, pairs) as refused:
+                    if self._faulted(name):
+                        return
+                    if refused is not None:
+                        body, errorcode = _json(refused.payload(site.debug)), refused.errorcode
+                    else:
+                        body, name, errorcode = site.rest(pairs)
+                    site.calls.add(CallRecord(name, is_write(name), 200, errorcode))
+                    self._send(200, body, "application/json")
             elif url.path == UPLOAD_PATH:
                 self._upload()
             elif url.path.startswith(PLUGINFILE_PATH + "/"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bridge.config import Site, insecure_warning, is_tls_error, tls_hint
 from bridge.errors import BridgeError
 from bridge.i18n import tr
-from bridge.moodle.compat import GET_INFO
+from bridge.moodle.compat import BATCH_API_VERSION, GET_INFO
 from bridge.moodle.errors import (
     InvalidToken,
     MoodleError,
@@ -69,7 +69,14 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
             return checks + [Check("reachable", OK, site.url), Check("rest", OK),
                              Check("token", FAIL, err.message, _fix(err))]
         except MoodleError as err:
-            return checks + [Check("reachable", OK, site.url), Check("rest", FAIL, err.message, _fix(err))]
+            fix = _fix(err)
+            if err.errorcode == "accessexception":
+                # Every service has get_site_info: the token's service refuses this user as a whole.
+                fix = tr("Enable the service 'certbridge' and add the token's user to its Authorised users "
+                         "(Site administration > Server > Web services > External services; docs/plugin.md).",
+                         "请启用服务 “certbridge” 并把令牌的用户加入其“授权用户”（网站管理 > 服务器 > Web 服务 > "
+                         "外部服务；见 docs/plugin.md）。")
+            return checks + [Check("reachable", OK, site.url), Check("rest", FAIL, err.message, fix)]
         if site.insecure_http:
             checks.append(Check("transport", WARN, insecure_warning(site),
                                 tr("Use https:// (ca_bundle for a private CA) and remove allow_insecure_http.",
@@ -77,8 +84,11 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
         checks += [Check("reachable", OK, site.url),
                    Check("rest", OK, tr("Moodle {release}", "Moodle {release}", release=info.get("release", "?"))),
                    Check("token", OK, tr("user {user}", "用户 {user}", user=info.get("username", "?")))]
+        needed = list(NEEDED_FUNCTIONS)
         try:
             plugin = client.plugin_info()
+            if plugin.api_version >= BATCH_API_VERSION:
+                needed.append(PLUGIN_PREFIX + "upsert_modules")  # sync batches its writes with it
             checks.append(Check("plugin", OK, f"local_certbridge {plugin.plugin_release} ({plugin.plugin_version}), "
                                               f"API {plugin.api_version}"))
         except (PluginMissing, PluginIncompatible) as err:
@@ -86,7 +96,7 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
         except MoodleError as err:
             checks.append(Check("plugin", FAIL, err.message, _fix(err)))
         available = {f.get("name") for f in info.get("functions") or []}
-        missing = [f for f in NEEDED_FUNCTIONS if f not in available]
+        missing = [f for f in needed if f not in available]
         if missing:
             checks.append(Check("functions", FAIL, tr("missing from the token's service: {names}",
                                                       "令牌所属服务缺少：{names}", names=", ".join(missing)),
@@ -96,7 +106,7 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
                                    "请使用 “certbridge” 服务（由插件创建）的令牌，或将这些函数加入你的服务"
                                    "（网站管理 > 服务器 > Web 服务 > 外部服务 > 函数）。")))
         else:
-            checks.append(Check("functions", OK, tr("{n} functions available", "{n} 个函数可用", n=len(NEEDED_FUNCTIONS))))
+            checks.append(Check("functions", OK, tr("{n} functions available", "{n} 个函数可用", n=len(needed))))
         if int(info.get("uploadfiles", 0) or 0):
             checks.append(Check("uploads", OK))
         else:

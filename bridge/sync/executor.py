@@ -1,10 +1,16 @@
 """The executor: applies planned actions to Moodle. It never decides what to do (the
 planner did); it decides only how to survive the network.
 
-- Uploads and module writes run on a thread pool (``workers`` per site). Every upload
-  is started first; then each course's own step (course, sections), then per section
-  one chain of the writes that place modules, in pack order so they land in the right
-  place, while the other writes (content/title updates, hides) run beside them.
+- One writer per course: Moodle must never see two module writes to the same course at
+  once (on PostgreSQL, concurrent creates in one course can collide on a module context;
+  the plugin also takes a per-course lock). So each course's writes run as one chain —
+  course, sections, the course plan, then the writes that place modules in pack order, then the other
+  updates and the hides — and the thread pool (``workers`` per site) runs uploads and
+  different courses' chains side by side. Every upload is started first.
+- Module upserts go to Moodle in batches of at most ``BATCH_SIZE``
+  (``upsert_modules``, plugin API 2; one call per module with an older plugin), and
+  uploads are grouped per course into draft areas of at most ``UPLOAD_GROUP_FILES``
+  files and ``UPLOAD_GROUP_BYTES`` bytes.
 - Every finished action is journalled together with its module row in one transaction,
   so a killed run loses at most the actions in flight, which the next run's snapshot
   (read by idnumber) finds or redoes.
@@ -13,7 +19,7 @@ planner did); it decides only how to survive the network.
   when Moodle already shows its effect. Only then, and only when a retry cannot create
   a second module (the idnumber exists, or the server answered so nothing is in flight),
   is it sent once more.
-- Deletions run last and only when nothing failed.
+- Deletions run last (one chain per course) and only when nothing failed.
 """
 from __future__ import annotations
 
@@ -30,13 +36,20 @@ from bridge.errors import ExitCode
 from bridge.i18n import tr
 from bridge.moodle.compat import PLANS_PLUGIN_VERSION
 from bridge.moodle.errors import AmbiguousWrite, MoodleError, NotFound, ServerError, ShortnameTaken
-from bridge.moodle.types import RemoteModule
+from bridge.moodle.types import RemoteModule, UpsertResult
 from bridge.render.desired import DesiredCourse, DesiredModule, Payload
 from bridge.sync import planner as P
 from bridge.sync.state import ModuleRow, StateStore
 
 #: Module types whose content travels as an uploaded file (the resource's file, the quiz XML).
 UPLOADED = ("resource", "quiz")
+#: Modules per ``upsert_modules`` call: bounds how long one request holds the course's
+#: lock in Moodle and how much an answer lost on the way must re-check (docs/sync.md).
+BATCH_SIZE = 20
+#: Files per upload request, and their total size: one request per group instead of per
+#: file, staying under PHP's default post_max_size (8 MiB); a larger file goes alone.
+UPLOAD_GROUP_FILES = 20
+UPLOAD_GROUP_BYTES = 6 * 2**20
 #: Errors after which nothing else can work on this site (or be recorded): stop scheduling.
 FATAL_EXIT_CODES = (ExitCode.SITE_ERROR, ExitCode.STATE_ERROR)
 
@@ -61,9 +74,10 @@ class CourseJob:
     courseid: int | None = None
     results: list[ActionResult] = field(default_factory=list)
     pending: int = 0
-    # Uploads started ahead of the module writes that use them, by idnumber.
-    uploads: dict[str, Future] = field(default_factory=dict)
-    side: list[Future] = field(default_factory=list)  # writes running beside the course chain
+    # Uploads started ahead of the module writes that use them: idnumber -> (the upload
+    # of its group, returning the draft item id; its file name there).
+    uploads: dict[str, tuple[Future, str]] = field(default_factory=dict)
+    kept: dict = field(default_factory=dict)  # idnumber -> hand edit kept before its overwrite
 
     @property
     def failed(self) -> list[ActionResult]:
@@ -130,38 +144,54 @@ class Executor:
 
     def _apply(self, pool: ThreadPoolExecutor, jobs: list[CourseJob], allow_deletes: bool) -> None:
         for job in jobs:
-            # +1: the course step; a plan to store is one more action, run beside the modules.
+            # +1: the course step; a plan to store is one more action of the course's chain.
             job.pending = len([a for a in job.plan.module_actions if a.writes]) + 1 + len(_plan_actions(job))
-            for action in job.plan.module_actions:
-                if action.sends_content and action.module.modname in UPLOADED:
-                    job.uploads[action.idnumber] = pool.submit(self._upload, action.module.payload)
-        self._wait_all([pool.submit(self._course_chain, job, pool) for job in jobs])
-        self._wait_all([future for job in jobs for future in job.side])
+            self._start_uploads(pool, job)
+        self._wait_all([pool.submit(self._course_chain, job) for job in jobs])
         held = any(job.failed for job in jobs) or self.aborted is not None or not allow_deletes
-        deletes = []
+        chains = []
         for job in jobs:
-            for action in job.plan.module_actions:
-                if action.kind != P.DELETE:
-                    continue
-                if held:
-                    note = tr("held back: deletions run only after a run without errors",
-                              "已暂缓：仅在无错误的运行之后才删除")
+            deletes = [a for a in job.plan.module_actions if a.kind == P.DELETE]
+            if held:
+                note = tr("held back: deletions run only after a run without errors",
+                          "已暂缓：仅在无错误的运行之后才删除")
+                for action in deletes:
                     self._finish(job, ActionResult(job.plan.shortname, action, False, skipped=True, note=note))
-                else:
-                    deletes.append(pool.submit(self._guard, job, action, self._delete))
-        self._wait_all(deletes)
+            elif deletes:
+                chains.append(pool.submit(self._chain, job, deletes, self._delete))
+        self._wait_all(chains)
         for job in jobs:
-            for upload in job.uploads.values():
+            for upload, _ in job.uploads.values():
                 upload.cancel()
+
+    def _start_uploads(self, pool: ThreadPoolExecutor, job: CourseJob) -> None:
+        """Group the course's uploads (distinct names, bounded count and size) and start them."""
+        groups: list[list[Payload]] = []
+        for action in job.plan.module_actions:
+            if not (action.sends_content and action.module.modname in UPLOADED):
+                continue
+            payload = action.module.payload
+            size = _size(payload)
+            group = next((g for g in groups if len(g) < UPLOAD_GROUP_FILES
+                          and sum(map(_size, g)) + size <= UPLOAD_GROUP_BYTES
+                          and all(p.filename != payload.filename for p in g)), None)
+            if group is None:
+                group = []
+                groups.append(group)
+            group.append(payload)
+            job.uploads[action.idnumber] = (group, payload.filename)  # type: ignore[assignment]
+        futures = {id(group): pool.submit(self._upload, group) for group in groups}
+        for idnumber, (group, filename) in list(job.uploads.items()):
+            job.uploads[idnumber] = (futures[id(group)], filename)
 
     @staticmethod
     def _wait_all(futures: list[Future]) -> None:
         for future in futures:
             future.result()
 
-    def _course_chain(self, job: CourseJob, pool: ThreadPoolExecutor) -> None:
-        """The course and its sections, then its placing writes in pack order; the other
-        writes are handed to the pool."""
+    def _course_chain(self, job: CourseJob) -> None:
+        """The course and its sections, then its module writes one after another: the
+        placing writes in pack order, then the others (upserts batched)."""
         writes = [a for a in job.plan.module_actions if a.writes and a.kind != P.DELETE]
         job.courseid = job.plan.courseid
         try:
@@ -169,7 +199,7 @@ class Executor:
                 raise _Skip()
             for action in job.plan.course_actions:
                 if action.kind == P.SET_PLAN:
-                    continue  # needs the course id only: run beside the modules below
+                    continue  # needs the course id only: runs in the chain below
                 if action.kind == P.CREATE_COURSE:
                     job.courseid = self._create_course(job.desired)
                     self.store.save_course(job.desired.shortname, job.desired.pack_id, job.courseid)
@@ -197,20 +227,28 @@ class Executor:
                                                note=tr("the course step failed", "课程步骤失败")))
             self._finish_course_step(job)
             return
-        # Placement only matters within a section: one chain per section, all in parallel.
-        # Never wait for them here: with every worker waiting, that would deadlock.
-        chains: dict[int, list[P.Action]] = {}
-        for action in writes:
-            if _ordered(action):
-                chains.setdefault(action.module.section, []).append(action)
-        job.side = [pool.submit(self._guard, job, a, self._set_plan) for a in _plan_actions(job)]
-        job.side += [pool.submit(self._guard, job, a, self._module_action) for a in writes if not _ordered(a)]
-        job.side += [pool.submit(self._section_chain, job, chain) for chain in chains.values()]
         self._finish_course_step(job)
+        for action in _plan_actions(job):
+            self._guard(job, action, self._set_plan)
+        batch: list[P.Action] = []
+        for action in [a for a in writes if _ordered(a)] + [a for a in writes if not _ordered(a)]:
+            if action.kind == P.HIDE or action.only_visibility or P.TYPE in action.reasons:
+                self._upsert_batch(job, batch)
+                batch = []
+            if action.kind == P.HIDE or action.only_visibility:
+                self._guard(job, action, self._module_action)
+                continue
+            if P.TYPE in action.reasons and not self._guard_step(job, action, self._delete_for_type):
+                continue
+            batch.append(action)
+            if len(batch) == BATCH_SIZE:
+                self._upsert_batch(job, batch)
+                batch = []
+        self._upsert_batch(job, batch)
 
-    def _section_chain(self, job: CourseJob, actions: list[P.Action]) -> None:
+    def _chain(self, job: CourseJob, actions: list[P.Action], work: Callable) -> None:
         for action in actions:
-            self._guard(job, action, self._module_action)
+            self._guard(job, action, work)
 
     def _finish_course_step(self, job: CourseJob) -> None:
         with self._report_lock:
@@ -221,20 +259,27 @@ class Executor:
 
     def _guard(self, job: CourseJob, action: P.Action, work: Callable) -> None:
         """Run one action; turn any failure into a result, never an exception."""
+        if self._guard_step(job, action, work):
+            self._finish(job, ActionResult(job.plan.shortname, action, True, kept=job.kept.get(action.idnumber)))
+
+    def _guard_step(self, job: CourseJob, action: P.Action, work: Callable) -> bool:
+        """A first step of an action; on failure the action is finished as failed. True when it went through."""
         try:
             if self.aborted is not None:
                 raise _Skip()
-            kept = work(job, action)
+            work(job, action)
+            return True
         except Exception as err:  # noqa: BLE001
-            skipped = isinstance(err, _Skip)
-            if not skipped:
-                self._note_fatal(err)
-                self.store.record_action(self.run_id, job.plan.shortname, action.idnumber, action.kind, "failed",
-                                         detail=str(getattr(err, "message", err)))
-            self._finish(job, ActionResult(job.plan.shortname, action, False, None if skipped else err,
-                                           skipped=skipped))
-            return
-        self._finish(job, ActionResult(job.plan.shortname, action, True, kept=kept))
+            self._fail(job, action, err)
+            return False
+
+    def _fail(self, job: CourseJob, action: P.Action, err: BaseException) -> None:
+        skipped = isinstance(err, _Skip)
+        if not skipped:
+            self._note_fatal(err)
+            self.store.record_action(self.run_id, job.plan.shortname, action.idnumber, action.kind, "failed",
+                                     detail=str(getattr(err, "message", err)))
+        self._finish(job, ActionResult(job.plan.shortname, action, False, None if skipped else err, skipped=skipped))
 
     def _note_fatal(self, err: BaseException) -> None:
         if getattr(err, "exit_code", None) in FATAL_EXIT_CODES and self.aborted is None:
@@ -306,14 +351,9 @@ class Executor:
 
     # -- modules -------------------------------------------------------------------
 
-    def _module_action(self, job: CourseJob, action: P.Action):
-        if action.kind == P.HIDE:
-            self._set_visible(job, action, False)
-            return None
-        if action.only_visibility:
-            self._set_visible(job, action, action.module.visible)
-            return None
-        return self._upsert(job, action)
+    def _module_action(self, job: CourseJob, action: P.Action) -> None:
+        """A hide, or a change of visibility only (``core_course_edit_module``)."""
+        self._set_visible(job, action, False if action.kind == P.HIDE else action.module.visible)
 
     def _row(self, job: CourseJob, d: DesiredModule, cmid: int, fingerprint: str) -> ModuleRow:
         return ModuleRow(d.idnumber, job.desired.pack_id, cmid, d.modname, fingerprint, d.name, d.visible,
@@ -324,25 +364,95 @@ class Executor:
         self.store.record_action(self.run_id, job.plan.shortname, action.idnumber, action.kind, "done",
                                  detail=detail or ",".join(action.reasons), module=row, forget=forget)
 
-    def _upsert(self, job: CourseJob, action: P.Action):
-        """Write the module; return the hand edit kept before overwriting it, if any."""
+    def _delete_for_type(self, job: CourseJob, action: P.Action) -> None:
+        """A module changing type is deleted first; the upsert then creates the new one."""
+        self._retry_idempotent(lambda: self.client.delete_module(job.courseid, action.idnumber, job.plan.prefix))
+
+    def _uploaded(self, job: CourseJob, idnumber: str) -> tuple[int, str]:
+        upload, filename = job.uploads[idnumber]
+        return upload.result(), filename
+
+    def _upsert_params(self, job: CourseJob, action: P.Action) -> dict:
+        """``upsert_module``'s arguments for the action (waiting for its upload)."""
         d = action.module
-        assert d is not None and job.courseid is not None
-        kept = None
-        if self.keeper is not None and action.overwrites_hand_edit:
-            kept = self.keeper.keep(job.plan.shortname, job.desired.pack_id, job.courseid, action)
+        assert d is not None
         draftitemid, filename = 0, ""
         if d.modname == "resource" and action.sends_content:
-            draftitemid, filename = job.uploads[d.idnumber].result()
-        if P.TYPE in action.reasons:
-            self._retry_idempotent(lambda: self.client.delete_module(job.courseid, d.idnumber, job.plan.prefix))
-        position = action.position if _ordered(action) else -1
-        cmid, fingerprint = self._write_module(job, d, lambda: self.client.upsert_module(
-            job.courseid, idnumber=d.idnumber, modname=d.modname, section=d.section, name=d.name,
-            intro=d.intro, visible=d.visible, position=position, content=d.content,
-            externalurl=d.externalurl, draftitemid=draftitemid, filename=filename))
+            draftitemid, filename = self._uploaded(job, d.idnumber)
+        return dict(idnumber=d.idnumber, modname=d.modname, section=d.section, name=d.name, intro=d.intro,
+                    visible=d.visible, position=action.position if _ordered(action) else -1, content=d.content,
+                    externalurl=d.externalurl, draftitemid=draftitemid, filename=filename)
+
+    def _upsert_batch(self, job: CourseJob, actions: list[P.Action]) -> None:
+        """Upsert the actions' modules in one call (in order), then finish each action."""
+        sendable: list[tuple[P.Action, dict]] = []
+        for action in actions:
+            try:
+                if self.aborted is not None:
+                    raise _Skip()
+                if self.keeper is not None and action.overwrites_hand_edit:
+                    # Moodle's version first; if it cannot be kept, this module is not overwritten.
+                    job.kept[action.idnumber] = self.keeper.keep(job.plan.shortname, job.desired.pack_id,
+                                                                 job.courseid, action)
+                sendable.append((action, self._upsert_params(job, action)))
+            except Exception as err:  # noqa: BLE001 - its upload failed: this module only
+                self._fail(job, action, err)
+        if not sendable:
+            return
+        for (action, _), outcome in zip(sendable, self._send_batch(job, sendable)):
+            if isinstance(outcome, BaseException):
+                self._fail(job, action, outcome)
+            else:
+                self._guard(job, action, lambda j, a, o=outcome: self._after_upsert(j, a, *o))
+
+    def _send_batch(self, job: CourseJob, sendable: list[tuple[P.Action, dict]]) -> list:
+        """Each module's ``(cmid, fingerprint)`` or its error. After an unknown outcome the
+        course is re-read by idnumber before anything is sent again."""
+        assert job.courseid is not None
+        modules = [params for _, params in sendable]
+        try:
+            outcomes: list = list(self.client.upsert_modules(job.courseid, modules))
+        except (AmbiguousWrite, ServerError) as err:
+            outcomes = [err] * len(sendable)
+        except Exception as err:  # noqa: BLE001 - the call as a whole failed: every module with it
+            return [err] * len(sendable)
+        outcomes = [(o.cmid, o.fingerprint) if isinstance(o, UpsertResult) else o for o in outcomes]
+        unknown = [i for i, o in enumerate(outcomes) if isinstance(o, (AmbiguousWrite, ServerError))]
+        if not unknown:
+            return outcomes
+        try:
+            remote = {m.idnumber: m for m in self.client.get_modules(job.courseid, job.plan.prefix)}
+        except Exception:  # noqa: BLE001 - cannot tell: those modules stay failed, the next run checks
+            return outcomes
+        resend = []
+        for i in unknown:
+            d, err = sendable[i][0].module, outcomes[i]
+            now = remote.get(d.idnumber)
+            if now is not None and not P.module_differences(d, now, None):
+                outcomes[i] = (now.cmid, now.fingerprint)
+            elif now is None and isinstance(err, AmbiguousWrite):
+                # The first request may still be creating it: a resend could make a second one.
+                outcomes[i] = AmbiguousWrite(
+                    tr("{idnumber}: the write's outcome is unknown and the module is not there (yet); "
+                       "the next run will check it by idnumber.",
+                       "{idnumber}：写操作结果未知，模块（尚）不存在；下次运行会按 idnumber 检查。", idnumber=d.idnumber),
+                    function=err.function)
+            else:
+                resend.append(i)  # the module exists (update in place) or the server answered: safe
+        if resend:
+            try:
+                again: list = list(self.client.upsert_modules(job.courseid, [modules[i] for i in resend]))
+            except Exception as err:  # noqa: BLE001
+                again = [err] * len(resend)
+            for i, outcome in zip(resend, again):
+                outcomes[i] = (outcome.cmid, outcome.fingerprint) if isinstance(outcome, UpsertResult) else outcome
+        return outcomes
+
+    def _after_upsert(self, job: CourseJob, action: P.Action, cmid: int, fingerprint: str) -> None:
+        """Import a quiz's questions, then journal the module as Moodle now holds it."""
+        d = action.module
         if d.modname == "quiz" and action.sends_content:
-            xml_itemid, xml_name = job.uploads[d.idnumber].result()
+            xml_itemid, xml_name = self._uploaded(job, d.idnumber)
             imported = self._retry_idempotent(
                 lambda: self.client.import_questions(cmid, draftitemid=xml_itemid, filename=xml_name))
             fingerprint = imported.fingerprint
@@ -351,29 +461,8 @@ class Executor:
             note = tr("Moodle reports fingerprint {got}, expected {want}", "Moodle 报告的指纹为 {got}，预期 {want}",
                       got=fingerprint, want=d.fingerprint)
         self._done(job, action, self._row(job, d, cmid, fingerprint), detail=note)
-        if kept is not None:
-            self.keeper.overwritten(kept, fingerprint)
-        return kept
-
-    def _write_module(self, job: CourseJob, d: DesiredModule, send: Callable) -> tuple[int, str]:
-        """Send an upsert; after an unknown outcome, read back by idnumber before any resend."""
-        try:
-            result = send()
-            return result.cmid, result.fingerprint
-        except (AmbiguousWrite, ServerError) as err:
-            remote = self._reread(job, d.idnumber)
-            if remote is not None and not P.module_differences(d, remote, None):
-                return remote.cmid, remote.fingerprint
-            in_flight = isinstance(err, AmbiguousWrite)
-            if remote is None and in_flight:
-                # The first request may still be creating it: a resend could make a second one.
-                raise AmbiguousWrite(
-                    tr("{idnumber}: the write's outcome is unknown and the module is not there (yet); "
-                       "the next run will check it by idnumber.",
-                       "{idnumber}：写操作结果未知，模块（尚）不存在；下次运行会按 idnumber 检查。", idnumber=d.idnumber),
-                    function=err.function) from err
-            result = send()  # the module exists (update in place) or the server answered: safe
-            return result.cmid, result.fingerprint
+        if d.idnumber in job.kept:
+            self.keeper.overwritten(job.kept[d.idnumber], fingerprint)
 
     def _set_visible(self, job: CourseJob, action: P.Action, visible: bool) -> None:
         remote = action.remote
@@ -408,23 +497,24 @@ class Executor:
 
     # -- helpers ---------------------------------------------------------------------
 
-    def _upload(self, payload: Payload | None) -> tuple[int, str]:
-        """Upload a payload into a fresh draft area (a retry is harmless: drafts are scratch)."""
-        assert payload is not None
+    def _upload(self, payloads: list[Payload]) -> int:
+        """Upload payloads into one fresh draft area; its item id (a retry is harmless:
+        drafts are scratch)."""
         if self.aborted is not None:
             raise _Skip()
-        if payload.path is not None:
-            spec = (payload.filename, payload.path)
-        else:
-            folder = Path(tempfile.mkdtemp(dir=self._tmp.name))
-            temp = folder / payload.filename
-            temp.write_bytes(payload.data or b"")
-            spec = (payload.filename, temp)
+        specs = []
+        for payload in payloads:
+            if payload.path is not None:
+                specs.append((payload.filename, payload.path))
+            else:
+                temp = Path(tempfile.mkdtemp(dir=self._tmp.name)) / payload.filename
+                temp.write_bytes(payload.data or b"")
+                specs.append((payload.filename, temp))
         try:
-            uploaded = self.client.upload_files([spec])
+            uploaded = self.client.upload_files(specs)
         except (AmbiguousWrite, ServerError):
-            uploaded = self.client.upload_files([spec])
-        return uploaded.itemid, payload.filename
+            uploaded = self.client.upload_files(specs)
+        return uploaded.itemid
 
     def _retry_idempotent(self, send: Callable, *, missing_ok: bool = False):
         """For writes that are safe to repeat (keyed, replace-style): resend once after an
@@ -447,6 +537,10 @@ class Executor:
         modules = self.client.get_modules(job.courseid, job.plan.prefix)
         same = [m for m in modules if m.idnumber == idnumber]
         return same[0] if same else None
+
+
+def _size(payload: Payload) -> int:
+    return payload.path.stat().st_size if payload.path is not None else len(payload.data or b"")
 
 
 class _Skip(Exception):

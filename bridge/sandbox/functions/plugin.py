@@ -14,7 +14,7 @@ from bridge.sandbox.protocol import DEFAULT, INT, RAW, TEXT, Multiple, Single, V
 from bridge.sandbox.quizxml import SUPPORTED_QTYPES, QuizImportError, parse_questions, question_elements
 from bridge.sandbox.store import ADMIN_USERID
 
-API_VERSION = 1
+API_VERSION = 2  # 2: upsert_modules
 MODTYPES = ("label", "page", "quiz", "resource", "url")
 SYNC_CAPABILITY = "Synchronise resource packs with certbridge"
 
@@ -33,7 +33,7 @@ def _plugin_error(errorcode: str, message: str) -> WSError:
 @wsfunction("local_certbridge_get_info", version=PLUGIN_VERSION)
 def get_info(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     call.require_admin(SYNC_CAPABILITY)
-    return {"component": "local_certbridge", "plugin_version": int(PLUGIN_VERSION), "plugin_release": "1.3.0",
+    return {"component": "local_certbridge", "plugin_version": int(PLUGIN_VERSION), "plugin_release": "1.4.0",
             "api_version": API_VERSION, "moodle_version": 2025100600, "moodle_release": "5.1+ (Build: 20251017)",
             "modtypes": list(MODTYPES), "qtypes": list(SUPPORTED_QTYPES),
             "maxbytes": int(call.store.meta("maxbytes", "0"))}
@@ -74,13 +74,46 @@ def _draft(call: Call, draftitemid: int, filename: str) -> list[sqlite3.Row]:
     return drafts
 
 
-@wsfunction("local_certbridge_upsert_module", {
-    "courseid": INT(), "idnumber": RAW(), "modname": Value("plugin"), "section": INT(), "name": TEXT(),
+#: One module's fields, as upsert_module takes them (without courseid).
+MODULE_FIELDS = {
+    "idnumber": RAW(), "modname": Value("plugin"), "section": INT(), "name": TEXT(),
     "intro": RAW(DEFAULT, ""), "visible": INT(DEFAULT, 1), "position": INT(DEFAULT, -1),
     "content": RAW(DEFAULT, ""), "externalurl": Value("url", DEFAULT, ""), "draftitemid": INT(DEFAULT, 0),
-    "filename": Value("file", DEFAULT, "")}, version=PLUGIN_VERSION)
+    "filename": Value("file", DEFAULT, "")}
+#: Most modules upsert_modules takes in one call (the plugin's MAX_MODULES).
+MAX_MODULES = 50
+
+
+@wsfunction("local_certbridge_upsert_module", {"courseid": INT(), **MODULE_FIELDS}, version=PLUGIN_VERSION)
 def upsert_module(call: Call, p: dict[str, Any]) -> dict[str, Any]:
+    return _upsert(call, _course(call, p["courseid"]), p)
+
+
+@wsfunction("local_certbridge_upsert_modules", {"courseid": INT(), "modules": Multiple(Single(MODULE_FIELDS))},
+            version=PLUGIN_VERSION)
+def upsert_modules(call: Call, p: dict[str, Any]) -> dict[str, Any]:
+    if len(p["modules"]) > MAX_MODULES:
+        raise invalid_parameter(f"at most {MAX_MODULES} modules per call")
     course = _course(call, p["courseid"])
+    results = []
+    for module in p["modules"]:
+        result = {"idnumber": module["idnumber"], "ok": False, "cmid": 0, "instance": 0, "created": False,
+                  "fingerprint": "", "errorcode": "", "message": "", "warnings": []}
+        # Each module in its own transaction, as the plugin does: a failed one leaves nothing behind.
+        call.db.execute("SAVEPOINT upsert_item")
+        try:
+            result.update(_upsert(call, course, module), ok=True)
+            call.db.execute("RELEASE upsert_item")
+        except WSError as err:
+            call.db.execute("ROLLBACK TO upsert_item")
+            call.db.execute("RELEASE upsert_item")
+            result.update(errorcode=err.errorcode, message=err.message)
+        results.append(result)
+    return {"courseid": course["id"], "results": results}
+
+
+def _upsert(call: Call, course: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
+    """Create or update one module of the course (the plugin's module_writer)."""
     db, modname = call.db, p["modname"]
     if modname not in MODTYPES:
         raise invalid_parameter(f"Unsupported module type: {modname}")
@@ -95,12 +128,14 @@ def upsert_module(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     if cm is not None and cm["modname"] != modname:
         raise invalid_parameter(
             f"The module {p['idnumber']} is a {cm['modname']}, not a {modname}; delete it first")
-    drafts = None
+    mainfile = None
     if modname == "resource":
         if cm is None and not p["draftitemid"]:
             raise invalid_parameter("A new resource needs draftitemid")
         if p["draftitemid"]:
+            # Only the named file: the draft area may hold the other files of an upload group.
             drafts = _draft(call, p["draftitemid"], p["filename"])
+            mainfile = [f for f in drafts if f["filename"] == p["filename"]][:1]
     fields = {"idnumber": p["idnumber"], "name": name, "intro": p["intro"], "visible": visible,
               "content": p["content"] if modname == "page" else "",
               "externalurl": p["externalurl"] if modname == "url" else ""}
@@ -114,9 +149,9 @@ def upsert_module(call: Call, p: dict[str, Any]) -> dict[str, Any]:
                    (name, p["intro"], fields["content"], fields["externalurl"], int(time.time()), cmid))
         courses.set_module_visible(db, cmid, visible, 1)
     db.execute("DELETE FROM meta WHERE name=?", (_EDITOR_KEY.format(cmid=cmid),))  # now changed by this user
-    if drafts is not None:
+    if mainfile is not None:
         contextid = db.execute("SELECT contextid FROM modules WHERE id=?", (cmid,)).fetchone()[0]
-        files.replace_area_from_draft(db, drafts, contextid=contextid, component="mod_resource",
+        files.replace_area_from_draft(db, mainfile, contextid=contextid, component="mod_resource",
                                       filearea="content", mainfile=p["filename"])
     instance = db.execute("SELECT instance FROM modules WHERE id=?", (cmid,)).fetchone()[0]
     return {"cmid": cmid, "instance": instance, "created": created,

@@ -63,6 +63,21 @@ class module_lookup {
     }
 
     /**
+     * One live module by id.
+     *
+     * @param int $cmid
+     * @return \stdClass course_modules row plus modname
+     * @throws \dml_missing_record_exception when there is none
+     */
+    public static function by_id(int $cmid): \stdClass {
+        $rows = self::query('cm.id = :cmid', ['cmid' => $cmid]);
+        if (!$rows) {
+            throw new \dml_missing_record_exception('course_modules', '', ['id' => $cmid]);
+        }
+        return reset($rows);
+    }
+
+    /**
      * Refuse an empty prefix (it would match every module) or an idnumber outside it.
      *
      * @param string $prefix

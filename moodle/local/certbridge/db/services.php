@@ -45,6 +45,12 @@ $functions = [
         'type' => 'write',
         'capabilities' => 'local/certbridge:sync, moodle/course:manageactivities',
     ],
+    'local_certbridge_upsert_modules' => [
+        'classname' => 'local_certbridge\external\upsert_modules',
+        'description' => 'Create or update many activities of one course, each identified by its idnumber.',
+        'type' => 'write',
+        'capabilities' => 'local/certbridge:sync, moodle/course:manageactivities',
+    ],
     'local_certbridge_import_questions' => [
         'classname' => 'local_certbridge\external\import_questions',
         'description' => 'Import a Moodle XML file into a quiz, replacing the questions of the previous import.',
@@ -90,6 +96,7 @@ $services = [
             'local_certbridge_get_info',
             'local_certbridge_ensure_sections',
             'local_certbridge_upsert_module',
+            'local_certbridge_upsert_modules',
             'local_certbridge_import_questions',
             'local_certbridge_get_modules',
             'local_certbridge_export_module',

@@ -24,6 +24,7 @@ use local_certbridge\external\get_info;
 use local_certbridge\external\get_modules;
 use local_certbridge\external\import_questions;
 use local_certbridge\external\upsert_module;
+use local_certbridge\external\upsert_modules;
 
 /**
  * Tests of the web-service functions of local_certbridge (docs/plugin-api.md).
@@ -35,6 +36,9 @@ use local_certbridge\external\upsert_module;
  * @covers     \local_certbridge\external\get_info
  * @covers     \local_certbridge\external\ensure_sections
  * @covers     \local_certbridge\external\upsert_module
+ * @covers     \local_certbridge\external\upsert_modules
+ * @covers     \local_certbridge\module_writer
+ * @covers     \local_certbridge\course_lock
  * @covers     \local_certbridge\external\import_questions
  * @covers     \local_certbridge\external\get_modules
  * @covers     \local_certbridge\external\delete_module
@@ -161,8 +165,8 @@ final class external_test extends \advanced_testcase {
         $this->setAdminUser();
         $info = $this->call(get_info::class);
         $this->assertSame('local_certbridge', $info['component']);
-        $this->assertSame(2026113002, $info['plugin_version']);
-        $this->assertSame(1, $info['api_version']);
+        $this->assertSame(2026113003, $info['plugin_version']);
+        $this->assertSame(2, $info['api_version']);
         $this->assertSame((int) $CFG->version, $info['moodle_version']);
         $this->assertSame(['label', 'page', 'quiz', 'resource', 'url'], $info['modtypes']);
         $this->assertContains('multichoice', $info['qtypes']);
@@ -472,6 +476,63 @@ final class external_test extends \advanced_testcase {
             $this->fail('deleted a module whose context prohibits managing it');
         } catch (\required_capability_exception $e) {
             $this->assertArrayHasKey(self::PREFIX . 'page', $this->modules($course->id));
+        }
+    }
+
+    public function test_upsert_modules_writes_in_order_and_reports_each_module(): void {
+        global $DB;
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $modules = [
+            ['idnumber' => self::PREFIX . 'a', 'modname' => 'page', 'section' => 1, 'name' => 'A', 'content' => '<p>a</p>'],
+            // A new resource without its file: refused, and only this one.
+            ['idnumber' => self::PREFIX . 'bad', 'modname' => 'resource', 'section' => 1, 'name' => 'Bad'],
+            ['idnumber' => self::PREFIX . 'b', 'modname' => 'url', 'section' => 1, 'name' => 'B',
+                'externalurl' => 'https://example.com/b', 'position' => 0],
+            ['idnumber' => self::PREFIX . 'c', 'modname' => 'label', 'section' => 2, 'name' => '', 'intro' => '<p>c</p>'],
+        ];
+        $cms = $DB->count_records('course_modules', ['course' => $course->id]);
+        $result = $this->call(upsert_modules::class, ['courseid' => $course->id, 'modules' => $modules]);
+        $this->assertSame([true, false, true, true], array_column($result['results'], 'ok'));
+        $this->assertSame(array_column($modules, 'idnumber'), array_column($result['results'], 'idnumber'));
+        $this->assertSame('invalidparameter', $result['results'][1]['errorcode']);
+        $this->assertSame(0, $result['results'][1]['cmid']);
+        $this->assertSame($cms + 3, $DB->count_records('course_modules', ['course' => $course->id]));
+        $listed = $this->modules($course->id);
+        $this->assertSame([0, 1], [$listed[self::PREFIX . 'b']['position'], $listed[self::PREFIX . 'a']['position']]);
+        $this->assertSame(2, $listed[self::PREFIX . 'c']['section']);
+        $this->assertSame(sha1('<p>a</p>'), $listed[self::PREFIX . 'a']['fingerprint']);
+
+        // Again: the same modules are updated in place, none created.
+        $again = $this->call(upsert_modules::class, ['courseid' => $course->id, 'modules' => [$modules[0], $modules[2]]]);
+        $this->assertSame([false, false], array_column($again['results'], 'created'));
+        $this->assertSame($cms + 3, $DB->count_records('course_modules', ['course' => $course->id]));
+    }
+
+    public function test_upsert_modules_takes_at_most_its_limit(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $modules = [];
+        for ($i = 0; $i <= upsert_modules::MAX_MODULES; $i++) {
+            $modules[] = ['idnumber' => self::PREFIX . $i, 'modname' => 'label', 'section' => 1, 'name' => ''];
+        }
+        $this->expectException(\invalid_parameter_exception::class);
+        upsert_modules::execute($course->id, $modules);
+    }
+
+    public function test_the_course_lock_is_released_after_a_failed_write(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        try {
+            $this->upsert($course->id, 'bad', 'resource');
+            $this->fail('a new resource without its file was accepted');
+        } catch (\invalid_parameter_exception $e) {
+            $lock = \core\lock\lock_config::get_lock_factory('local_certbridge')->get_lock('course_' . $course->id, 0);
+            $this->assertNotFalse($lock, 'the course lock was kept after the write failed');
+            $lock->release();
         }
     }
 

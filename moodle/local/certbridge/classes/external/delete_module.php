@@ -25,6 +25,7 @@ use core_external\external_api;
 use core_external\external_function_parameters;
 use core_external\external_single_structure;
 use core_external\external_value;
+use local_certbridge\course_lock;
 use local_certbridge\module_lookup;
 
 /**
@@ -78,9 +79,11 @@ class delete_module extends external_api {
         foreach ($matches as $cm) {
             require_capability('moodle/course:manageactivities', \context_module::instance($cm->id));
         }
-        foreach ($matches as $cm) {
-            course_delete_module($cm->id);
-        }
+        course_lock::run($course->id, function () use ($matches): void {
+            foreach ($matches as $cm) {
+                course_delete_module($cm->id);
+            }
+        });
         return ['deleted' => true, 'cmid' => (int) reset($matches)->id];
     }
 

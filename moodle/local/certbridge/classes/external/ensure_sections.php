@@ -23,6 +23,7 @@ use core_external\external_multiple_structure;
 use core_external\external_single_structure;
 use core_external\external_value;
 use invalid_parameter_exception;
+use local_certbridge\course_lock;
 
 /**
  * local_certbridge_ensure_sections: make a course's sections exist and carry the given
@@ -76,20 +77,23 @@ class ensure_sections extends external_api {
             }
             $wanted[$section['number']] = $section['name'];
         }
-        $before = count(get_fast_modinfo($course)->get_listed_section_info_all());
-        if ($wanted) {
-            formatactions::section($course)->create_if_missing(range(0, max(array_keys($wanted))));
-        }
-        $created = count(get_fast_modinfo($course)->get_listed_section_info_all()) - $before;
-
-        $renamed = 0;
-        foreach ($wanted as $number => $name) {
-            $sectioninfo = get_fast_modinfo($course)->get_section_info($number);
-            if ((string) $sectioninfo->name !== $name) {
-                formatactions::section($course)->update($sectioninfo, ['name' => $name]);
-                $renamed++;
+        [$created, $renamed] = course_lock::run($course->id, function () use ($course, $wanted): array {
+            $before = count(get_fast_modinfo($course)->get_listed_section_info_all());
+            if ($wanted) {
+                formatactions::section($course)->create_if_missing(range(0, max(array_keys($wanted))));
             }
-        }
+            $created = count(get_fast_modinfo($course)->get_listed_section_info_all()) - $before;
+
+            $renamed = 0;
+            foreach ($wanted as $number => $name) {
+                $sectioninfo = get_fast_modinfo($course)->get_section_info($number);
+                if ((string) $sectioninfo->name !== $name) {
+                    formatactions::section($course)->update($sectioninfo, ['name' => $name]);
+                    $renamed++;
+                }
+            }
+            return [$created, $renamed];
+        });
 
         $result = [];
         foreach (get_fast_modinfo($course)->get_listed_section_info_all() as $sectioninfo) {

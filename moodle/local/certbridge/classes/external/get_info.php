@@ -31,8 +31,8 @@ use local_certbridge\module_state;
  * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
  */
 class get_info extends external_api {
-    /** @var int version of the web-service API in docs/plugin-api.md */
-    public const API_VERSION = 1;
+    /** @var int version of the web-service API in docs/plugin-api.md (2: upsert_modules) */
+    public const API_VERSION = 2;
 
     /** @var string[] question types the bridge writes in its Moodle XML */
     public const QTYPES = ['description', 'essay', 'match', 'multichoice', 'numerical', 'shortanswer', 'truefalse'];

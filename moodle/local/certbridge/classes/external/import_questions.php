@@ -21,6 +21,7 @@ use core_external\external_function_parameters;
 use core_external\external_single_structure;
 use core_external\external_value;
 use core_external\external_warnings;
+use local_certbridge\course_lock;
 use local_certbridge\draft_file;
 use local_certbridge\quiz_import;
 
@@ -73,7 +74,7 @@ class import_questions extends external_api {
         require_capability('moodle/question:add', $quizcontext);
 
         $file = draft_file::require_file($params['draftitemid'], $params['filename']);
-        $result = quiz_import::replace($cm, $course, $file);
+        $result = course_lock::run($course->id, fn() => quiz_import::replace($cm, $course, $file));
         return [
             'cmid' => (int) $cm->id,
             'questioncount' => $result->questioncount,
