@@ -38,7 +38,7 @@ def test_page_text_from_the_pack_is_escaped(library, tmp_path):
     pack = library / "mini"
     text = (pack / "pack.toml").read_text("utf-8").replace('body = "<p>正文</p>"', 'body = "<p>正文</p>"\n  heading = "<script>alert(1)</script>"')
     (pack / "pack.toml").write_text(text, "utf-8")
-    (pack / "templates" / "simple.html").write_text("<h2>{{ vars.heading }}</h2>", "utf-8")
+    (pack / "templates" / "simple.html").write_text("<h2>{{ vars.heading }}</h2>{{ vars.body }}", "utf-8")
     CliRunner().invoke(main, ["build", str(pack), "--out", str(tmp_path / "o")], catch_exceptions=False)
     html = (tmp_path / "o" / "mini" / "pages" / "page-tpl.html").read_text("utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

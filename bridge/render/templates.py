@@ -42,8 +42,15 @@ def report_environment() -> jinja2.Environment:
 @lru_cache(maxsize=64)
 def page_environment(pack_root: Path) -> jinja2.Environment:
     """An environment that reads a pack's page templates for checks that only parse them
-    (``vars`` keys a template never reads): the same sandbox class and loader as rendering,
-    which itself happens in the worker process."""
+    (``vars`` keys a template never reads): the page sandbox and loader rendering uses —
+    its limits matter even here, since Jinja folds constants while compiling (a plain
+    sandbox would build ``'x' * 10**10`` in this process). It also knows Jinja's default
+    global names, so one the sandbox refuses (``cycler``, ``lipsum``…) is left to rendering,
+    in the worker process, to report as a template error."""
+    from jinja2.defaults import DEFAULT_NAMESPACE
+
     from bridge.render.sandbox import PackTemplateLoader, PageSandbox
 
-    return PageSandbox(PackTemplateLoader(*page_search_path(pack_root)))
+    env = PageSandbox(PackTemplateLoader(*page_search_path(pack_root)))
+    env.globals = {**DEFAULT_NAMESPACE, **env.globals}  # names only: this environment never renders
+    return env
