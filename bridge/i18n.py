@@ -12,6 +12,8 @@ import os
 
 LANGS = ("zh", "en")
 _lang: contextvars.ContextVar[str | None] = contextvars.ContextVar("certbridge_lang", default=None)
+#: The last language set, for threads started without this context (a sync's workers).
+_chosen: str | None = None
 
 
 def detect_lang(environ: dict[str, str] | None = None) -> str:
@@ -30,11 +32,13 @@ def set_lang(lang: str | None) -> None:
     """Fix the language for this context; ``None`` goes back to detection."""
     if lang is not None and lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    global _chosen
     _lang.set(lang)
+    _chosen = lang
 
 
 def get_lang() -> str:
-    return _lang.get() or detect_lang()
+    return _lang.get() or _chosen or detect_lang()
 
 
 def tr(en: str, zh: str, /, **fmt: object) -> str:

@@ -201,3 +201,22 @@ def test_doctor_tells_a_service_without_the_plugin_functions_from_a_missing_plug
         {"exception": "dml_missing_record_exception", "errorcode": "invalidrecordunknown",
          "message": "Can't find data record in database."})
     assert "the certbridge plugin is missing" in hostile.run("doctor").output
+
+
+@pytest.mark.parametrize("bad, field", [({"cmid": "12x"}, "modules[777].cmid"), ({"visible": 2}, "modules[777].visible"),
+                                        ({"name": None}, "modules[777].name"), ({"idnumber": 5}, "modules[777].idnumber"),
+                                        ({"cmid": "12"}, None), ({"fingerprint": None}, None)])
+def test_a_long_listing_is_checked_as_strictly_as_a_short_one(bad, field):
+    from bridge.moodle.shapes import check_reply
+
+    module = {"idnumber": "certbridge:p:r", "cmid": 41, "instance": 12, "modname": "page", "name": "n", "section": 1,
+              "sectionvisible": 1, "position": 0, "visible": True, "visibleoncoursepage": "1", "stealth": 0,
+              "deletioninprogress": 0, "timemodified": 1764370000, "fingerprint": "abc"}
+    modules = [dict(module, cmid=i) for i in range(1000)]
+    modules[777].update(bad)
+    if field is None:
+        check_reply(GET_MODULES, {"modules": modules})
+        return
+    with pytest.raises(UnexpectedReply) as caught:
+        check_reply(GET_MODULES, {"modules": modules})
+    assert caught.value.field == field

@@ -90,7 +90,7 @@ def test_plugin_info_is_checked_once_and_cached():
 
 
 @pytest.mark.parametrize("change, fragment", [
-    ({"api_version": 3}, "API 3"),
+    ({"api_version": 99}, "API 99"),
     ({"api_version": 0}, "API 0"),
     ({"plugin_version": MIN_PLUGIN_VERSION - 1}, str(MIN_PLUGIN_VERSION)),
 ])
@@ -131,7 +131,7 @@ def test_first_read_checks_the_versions_it_carries_without_get_info():
 def test_first_read_refuses_an_incompatible_plugin_from_its_reply():
     client = make_client()
     with responses.RequestsMock() as rsps:
-        reply(rsps, "local_certbridge_get_modules", {"courseid": 7, "api_version": 3,
+        reply(rsps, "local_certbridge_get_modules", {"courseid": 7, "api_version": 99,
                                                      "plugin_version": 2026112800, "modules": []})
         with pytest.raises(errors.PluginIncompatible):
             client.get_modules(7, "certbridge:p:")

@@ -88,7 +88,7 @@ def test_external_classes_check_parameters_context_and_capability(path):
 
 
 def test_version_and_capability():
-    assert read_plugin_version() == ("local_certbridge", 2026113003, "1.4.0")
+    assert read_plugin_version() == ("local_certbridge", 2026113005, "1.5.0")
     assert "$plugin->requires  = 2024100700;" in (PLUGIN_SOURCE / "version.php").read_text(encoding="utf-8")
     access = (PLUGIN_SOURCE / "db" / "access.php").read_text(encoding="utf-8")
     for capability in ("sync", "viewreport", "viewcategoryreport"):
@@ -134,7 +134,7 @@ def test_zip_layout(tmp_path):
         assert {i.date_time for i in zf.infolist()} == {(2026, 1, 1, 0, 0, 0)}
     files = [n for n in names if not n.endswith("/")]
     assert files == sorted(f"{ZIP_TOP}/{p.as_posix()}" for p in plugin_files())
-    assert (built.component, built.version) == ("local_certbridge", 2026113003)
+    assert (built.component, built.version) == ("local_certbridge", 2026113005)
 
 
 def test_zip_is_reproducible_and_leaves_out_litter(tmp_path):
@@ -160,5 +160,69 @@ def test_cli_writes_the_zip(tmp_path):
     out = tmp_path / "sub" / "local_certbridge.zip"
     result = CliRunner().invoke(main, ["--lang", "en", "plugin", "zip", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "local_certbridge 2026113003" in result.output
+    assert "local_certbridge 2026113005" in result.output
     assert zipfile.is_zipfile(out)
+
+
+def test_every_string_the_plugin_uses_exists_in_both_languages():
+    """get_string(…, 'local_certbridge') in PHP (dynamic prefixes too) and {{#str}} in templates."""
+    def keys(lang):
+        text = (PLUGIN_SOURCE / "lang" / lang / "local_certbridge.php").read_text(encoding="utf-8")
+        return set(re.findall(r"^\$string\['([^']+)'\]", text, flags=re.M))
+
+    en = keys("en")
+    used, prefixes = set(), set()
+    for path in PHP_FILES:
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"get_string\('([\w:]+)', 'local_certbridge'", text))
+        prefixes |= set(re.findall(r"get_string\('(\w+_)' \. ", text))
+    for path in (PLUGIN_SOURCE / "templates").glob("*.mustache"):
+        used |= set(re.findall(r"\{\{#str\}\} (\w+), local_certbridge", path.read_text(encoding="utf-8")))
+    assert used and not used - en, sorted(used - en)
+    # Dynamic keys: each state, reason, type and column has its string.
+    for state in ("online", "outdated", "hidden", "missing", "planned"):
+        assert {f"state_{state}", f"dl_n_{state}"} <= en
+    for reason in ("hidden", "hidden-in-pack", "stealth", "section-hidden", "not-in-course", "status-planned",
+                   "content-differs", "content-unknown", "type-differs"):
+        assert "reason_" + reason.replace("-", "_") in en
+    assert {"type_" + t for t in ("file", "page", "url", "quiz", "label")} <= en
+    assert prefixes <= {"state_", "reason_", "type_", "col_", "dl_"}
+    # Column headings: the lists handed to headings() (dl_) and to the tables (col_).
+    download = (PLUGIN_SOURCE / "classes" / "report" / "download.php").read_text(encoding="utf-8")
+    for listed in re.findall(r"self::headings\(\[(.*?)\]", download, flags=re.S):
+        assert {"dl_" + k for k in re.findall(r"'(\w+)'", listed) if not k.endswith("_")} <= en, listed
+    renderer = (PLUGIN_SOURCE / "classes" / "output" / "renderer.php").read_text(encoding="utf-8")
+    for listed in re.findall(r"(?:\$columns = |array_map\(fn\(\$c\) => get_string\('col_' \. \$c, 'local_certbridge'\),\s*)\[(.*?)\]",
+                             renderer, flags=re.S):
+        assert {"col_" + k for k in re.findall(r"'(\w+)'", listed)} <= en, listed
+    assert keys("zh_cn") == en
+
+
+@pytest.mark.parametrize("path", sorted((PLUGIN_SOURCE / "templates").glob("*.mustache")), ids=lambda p: p.name)
+def test_templates_document_themselves_with_an_example_context(path):
+    import json
+
+    text = path.read_text(encoding="utf-8")
+    assert f"@template local_certbridge/{path.stem}" in text
+    example = text.split("Example context (json):", 1)[1].split("}}", 1)[0]
+    assert isinstance(json.loads(example), dict)
+    # Partials exist; raw (triple-stash) output only for HTML the renderer built.
+    for partial in re.findall(r"\{\{> local_certbridge/(\w+) \}\}", text):
+        assert (PLUGIN_SOURCE / "templates" / f"{partial}.mustache").is_file()
+    assert set(re.findall(r"\{\{\{(\w+)\}\}\}", text)) <= {"resourcestable", "download", "coursestable",
+                                                          "downloadcourses", "downloadcertificates"}
+
+
+def test_the_report_pages_check_access_and_are_linked_from_navigation():
+    course = (PLUGIN_SOURCE / "course.php").read_text(encoding="utf-8")
+    category = (PLUGIN_SOURCE / "category.php").read_text(encoding="utf-8")
+    lib = (PLUGIN_SOURCE / "lib.php").read_text(encoding="utf-8")
+    assert "require_login($course)" in course and "require_capability('local/certbridge:viewreport'" in course
+    assert "require_capability('local/certbridge:viewcategoryreport'" in category
+    assert "admin_externalpage_setup('local_certbridge_sitereport'" in category
+    assert "function local_certbridge_extend_navigation_course(" in lib
+    assert "function local_certbridge_extend_navigation_category_settings(" in lib
+    for page in (course, category):
+        assert "\\core\\dataformat::download_data" not in page and "download::" in page  # through classes/report/download.php
+    assert "\\core\\dataformat::download_data(" in (PLUGIN_SOURCE / "classes" / "report" / "download.php").read_text(
+        encoding="utf-8")

@@ -120,7 +120,8 @@ def test_cli_formats_fail_under_and_history(site, tmp_path):
 def test_a_site_that_cannot_be_used_is_said_once_in_chinese_and_fails_the_gate_as_unreadable(tmp_path, monkeypatch):
     packs = copy_packs(tmp_path)
     add_copy(packs, "report-e", "RPT-202")
-    monkeypatch.delenv("NO_SUCH_TOKEN_VAR", raising=False)
+    for name in ("NO_SUCH_TOKEN_VAR", "CERTBRIDGE_URL", "CERTBRIDGE_TOKEN", "CERTBRIDGE_STATE_DIR"):
+        monkeypatch.delenv(name, raising=False)
     config_file = tmp_path / "certbridge.toml"
     config_file.write_text('packs = ["packs"]\n\n[[sites]]\nname = "campus"\nurl = "https://moodle.example.edu.cn"\n'
                            'token_env = "NO_SUCH_TOKEN_VAR"\n', "utf-8")

@@ -9,8 +9,7 @@ import pytest
 
 from bridge.pack import load_catalog
 from test_pack_validate import edit
-from bridge.render.template_vars import template_vars
-from bridge.render.templates import page_environment
+from bridge.render.template_vars import parse_environment, template_vars
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = (REPO / "docs" / "pack-format.md").read_text("utf-8")
@@ -53,7 +52,7 @@ def test_a_top_level_name_the_page_does_not_get_is_flagged(library):
 
 @pytest.mark.parametrize("name", BUNDLED)
 def test_every_variable_of_a_bundled_template_is_documented(name):
-    env = page_environment(REPO / "resource_packs" / "web-frontend-basic")
+    env = parse_environment(REPO / "resource_packs" / "web-frontend-basic")
     found = template_vars(env, name)
     assert not found.dynamic
     section = DOC.split(f"`{name}`", 1)[1].split("\n\n", 1)[0]

@@ -10,6 +10,7 @@ import click
 from bridge import __version__
 from bridge.cli import authoring, drift, library, pack, plugin, quiz, report, sandbox, sync
 from bridge.cli.common import CONTEXT_SETTINGS, CertbridgeGroup, apply_lang, lang_option
+from bridge.cli.help import localize_commands
 
 
 @click.group(cls=CertbridgeGroup, context_settings=CONTEXT_SETTINGS)
@@ -27,3 +28,4 @@ def main(lang: str | None) -> None:
 for _module in (pack, authoring, quiz, sandbox, plugin, sync, report, library, drift):
     for _command in _module.commands:
         main.add_command(_command)
+localize_commands(main)

@@ -143,6 +143,9 @@ class CertbridgeGroup(click.Group):
     """The top-level group: as click's, but usage errors follow ``--lang``/the locale."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        from bridge.cli.help import lang_from_args
+
+        lang_from_args(args)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:

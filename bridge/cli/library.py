@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo, echo_json, handle_errors
+from bridge.cli.words import word
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
 from bridge.pack.model import RESOURCE_TYPES, STATUSES
@@ -40,6 +41,7 @@ def _index(packs: tuple[Path, ...], config: Config, shown: int = 3) -> LibraryIn
 
 
 @click.group("library", context_settings=CONTEXT_SETTINGS)
+@command_lang_option
 def library_group() -> None:
     """Browse the resource library: every resource of every pack, where it is defined
     and which courses use it.
@@ -81,7 +83,7 @@ def search_command(query: str, certificate: str, level: str, skill: str, rtype: 
         return
     headers = [tr("Resource", "资源"), tr("Title", "标题"), tr("Type", "类型"), tr("Status", "状态"),
                tr("Size", "大小"), tr("Skills", "技能编码"), tr("Used by", "使用课程")]
-    rows = [[e.key, e.title, e.type, e.status, human_size(e.size), " ".join(e.skills),
+    rows = [[e.key, e.title, word(e.type), word(e.status), human_size(e.size), " ".join(e.skills),
              " ".join(dict.fromkeys(p.course for p in e.used_by)) or "-"] for e in hits]
     echo(format_table(headers, rows))
     echo(tr("{n} resource(s).", "共 {n} 个资源。", n=len(hits)))

@@ -30,6 +30,8 @@ def validate(paths: tuple[Path, ...], fmt: str, max_file_mb: float) -> None:
     检查资源包（离线），一次列出所有问题（有效退出码 0，无效 2）。
 
     PATHS are pack folders, pack.toml files, folders of packs or standards files.
+
+    PATHS 为资源包目录、pack.toml 文件、存放资源包的目录或标准文件。
     """
     from bridge.pack import load_catalog
     catalog = load_catalog(list(paths), max_file_bytes=int(max_file_mb * 2**20))

@@ -10,6 +10,7 @@ from bridge.i18n import tr
 
 
 @click.group("plugin", context_settings=CONTEXT_SETTINGS)
+@command_lang_option
 def plugin_group() -> None:
     """The companion Moodle plugin local_certbridge (see docs/plugin.md).
 

@@ -32,6 +32,7 @@ def _echo_problems(problems: list[QuizProblem], *, err: bool) -> None:
 
 
 @click.group("quiz", context_settings=CONTEXT_SETTINGS)
+@command_lang_option
 def quiz_group() -> None:
     """Check and convert question banks (GIFT, Moodle XML, Excel .xlsx or CSV).
 

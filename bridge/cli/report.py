@@ -54,6 +54,9 @@ def report(packs: tuple[str, ...], category: str | None, site: str | None, all_s
 
     PACK is a pack id or folder (default: every pack in the config). Exit code 0 when
     the report was produced; 1 with --fail-under when a course is below it.
+
+    PACK 为资源包 id 或目录（默认：配置中的全部资源包）。生成报告时退出码为 0；
+    使用 --fail-under 且有课程低于该值时为 1。
     """
     from bridge.config import load_config
     from bridge.report import render, run_report, write_report

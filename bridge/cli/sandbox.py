@@ -17,12 +17,12 @@ DEFAULT_DATA = Path(".certbridge") / "sandbox"
 
 
 @click.command("sandbox", context_settings=CONTEXT_SETTINGS)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default). 监听地址（默认仅本机）。")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
-              help="Port to listen on; 0 picks a free one.")
+              help="Port to listen on; 0 picks a free one. 监听端口，0 表示自动选择空闲端口。")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
-              show_default=True, help="Directory for the sandbox's state (SQLite + files); kept across restarts.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for draft item ids and fault injection.")
+              show_default=True, help="Directory for the sandbox's state (SQLite + files); kept across restarts. 沙箱数据目录（SQLite 与文件），重启后保留。")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for draft item ids and fault injection. 草稿 id 与故障注入的随机种子。")
 @command_lang_option
 @handle_errors
 def sandbox_command(host: str, port: int, data_dir: Path, seed: int) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo, echo_json, handle_errors
+from bridge.cli.words import word
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
+from bridge.textwidth import pad
 
 #: Pack folders or pack ids (looked up in the config's pack folders), as for report.
 packs_argument = click.argument("packs", nargs=-1, metavar="[PACK]...")
@@ -53,6 +55,8 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
     显示同步将执行的操作（按课程），不向 Moodle 写入任何内容。
 
     PACK is a pack folder or id (default: every pack in the config's pack folders).
+
+    PACK 为资源包目录或 id（默认：配置中资源包目录下的全部资源包）。
     """
     from bridge.sync.progress import JsonReporter, Reporter, TextReporter
     from bridge.sync.run import RunOptions, plan_site
@@ -93,12 +97,12 @@ def _print_plan(site_plan, *, actions: bool) -> None:
             head.append(tr("create course", "新建课程"))
         if any(a.kind == "ensure_sections" for a in p.actions):
             head.append(tr("set sections", "设置章节"))
-        _say(f"  {p.shortname}: " + "; ".join(head + [describe_plan_counts(p.counts())]))
+        _say(f"  {p.shortname}: " + tr("; ", "；").join(head + [describe_plan_counts(p.counts())]))
         for a in p.module_actions if actions else []:
             if a.kind in ("unchanged",):
                 continue
-            why = f" ({', '.join(a.reasons)})" if a.reasons else ""
-            _say(f"    {a.kind:<9} {a.idnumber}  {a.name}{why}")
+            why = tr(" ({r})", "（{r}）", r=tr(", ", "、").join(word(r) for r in a.reasons)) if a.reasons else ""
+            _say(f"    {pad(word(a.kind), 9)} {a.idnumber}  {a.name}{why}")
     totals = site_plan.summary()
     total = describe_plan_counts(totals)
     if totals["errors"]:
@@ -138,6 +142,8 @@ def sync(packs, config_path, site_name, all_sites, dry_run, workers, max_changes
     将 Moodle 中的课程同步为与资源包一致；可重复运行，中断后可继续。
 
     PACK is a pack folder or id (default: every pack in the config's pack folders).
+
+    PACK 为资源包目录或 id（默认：配置中资源包目录下的全部资源包）。
 
     \b
     Exit codes (退出码, docs/sync.md):
@@ -246,7 +252,7 @@ def doctor(config_path, site_name, all_sites, fmt) -> None:
             _say(tr("Site {site}:", "站点 {site}：", site=name))
             for c in checks:
                 mark = {"ok": "✓", "fail": "✗", "warning": "!"}.get(c.status, "-")
-                _say(f"  {mark} {c.name:<10} {c.detail}".rstrip())
+                _say(f"  {mark} {pad(word(c.name), 10)} {c.detail}".rstrip())
                 if c.fix:
                     _say(f"      → {c.fix}")
     sys.exit(int(ExitCode.SITE_ERROR if failed else ExitCode.OK))

@@ -37,6 +37,10 @@ class _Scalar:
     en: str
     zh: str
     ok: Callable[[Any], bool]
+    #: For listings: a column whose types are all in ``types`` (and values in ``values``)
+    #: is fine without checking item by item; None: always check item by item.
+    types: frozenset | None = None
+    values: frozenset | None = None
 
 
 def _is_int(v: Any) -> bool:
@@ -55,12 +59,13 @@ def _is_num(v: Any) -> bool:
     return False
 
 
-INT = _Scalar("int", "an integer", "整数", _is_int)
-NUM = _Scalar("num", "a number", "数字", _is_num)
+_BOOLS = frozenset([True, False, "0", "1"])  # 0 == False and 1 == True: ints are in too
+INT = _Scalar("int", "an integer", "整数", _is_int, frozenset([int]))
+NUM = _Scalar("num", "a number", "数字", _is_num, frozenset([int, float]))
 BOOL = _Scalar("bool", "true/false or 0/1", "true/false 或 0/1",
-               lambda v: type(v) is bool or v in (0, 1) or v in ("0", "1"))
-STR = _Scalar("str", "a string", "字符串", lambda v: isinstance(v, str))
-NULL = _Scalar("null", "null", "null", lambda v: v is None)
+               lambda v: type(v) in (bool, int, str) and v in _BOOLS, frozenset([bool, int, str]), _BOOLS)
+STR = _Scalar("str", "a string", "字符串", lambda v: isinstance(v, str), frozenset([str]))
+NULL = _Scalar("null", "null", "null", lambda v: v is None, frozenset([type(None)]))
 ANY = _Scalar("any", "anything", "任意值", lambda v: True)
 
 
@@ -105,7 +110,11 @@ SHAPES: dict[str, Any] = {
          "errorcode?": nullable(STR), "message?": nullable(STR)}]},
     PLUGIN_PREFIX + "import_questions": {"cmid": INT, "questioncount": INT, "sumgrades": NUM,
                                          "fingerprint?": nullable(STR)},
-    PLUGIN_PREFIX + "get_modules": {"modules": [MODULE], "api_version?": INT, "plugin_version?": INT},
+    PLUGIN_PREFIX + "get_modules": {"modules": [MODULE], "api_version?": INT, "plugin_version?": INT,
+                                    "plan_fingerprint?": nullable(STR)},
+    PLUGIN_PREFIX + "set_course_plan": {"fingerprint": STR},
+    PLUGIN_PREFIX + "get_report": {"courseid": INT, "planned": INT, "online": INT, "ratio": NUM, "target": NUM,
+                                   "resources": [{"idnumber": STR, "state": STR, "cmid?": INT}]},
     PLUGIN_PREFIX + "delete_module": {"deleted": BOOL},
     # One entry per file: stored (filename, itemid) or refused (errortype, error).
     "webservice/upload.php": [{"filename?": STR, "itemid?": INT, "filesize?": INT, "errortype?": STR}],
@@ -176,8 +185,13 @@ def _check(shape: Any, value: Any) -> None:
                 if optional:
                     continue
                 raise _Mismatch("", _MISSING, [name])
+            item = value[name]
+            if type(sub) is _Scalar:  # inline the common case: listings check thousands of fields
+                if not sub.ok(item):
+                    raise _Mismatch(tr(sub.en, sub.zh), item, [name])
+                continue
             try:
-                _check(sub, value[name])
+                _check(sub, item)
             except _Mismatch as bad:
                 bad.path.append(name)
                 raise
@@ -185,6 +199,8 @@ def _check(shape: Any, value: Any) -> None:
         if type(value) is not list:
             raise _Mismatch(tr("a list", "列表"), value)
         item = shape.item
+        if type(item) is _Object and len(value) > 16 and _columns_fine(item, value):
+            return
         for index, entry in enumerate(value):
             try:
                 _check(item, entry)
@@ -193,6 +209,38 @@ def _check(shape: Any, value: Any) -> None:
                 raise
     elif value is not None:  # _Nullable
         _check(shape.shape, value)
+
+
+def _columns_fine(shape: _Object, items: list) -> bool:
+    """True when every item of a listing certainly has ``shape``, checked a column (one
+    field across all items) at a time: twice as fast as item by item on a large listing.
+    False means "not certain": the caller then checks item by item and names the culprit."""
+    if not all(type(entry) is dict for entry in items):
+        return False
+    for name, optional, sub in shape.fields:
+        nullable_ = type(sub) is _Nullable
+        scalar = sub.shape if nullable_ else sub
+        if type(scalar) is not _Scalar:
+            return False
+        if scalar is ANY:
+            if not optional and not all(name in entry for entry in items):
+                return False
+            continue
+        if scalar.types is None:
+            return False
+        try:
+            column = [entry[name] for entry in items if name in entry] if optional else [entry[name] for entry in items]
+        except KeyError:
+            return False
+        types = set(map(type, column))
+        if nullable_:
+            types.discard(type(None))
+            column = [v for v in column if v is not None] if scalar.values is not None else column
+        if not types <= scalar.types:
+            return False
+        if scalar.values is not None and not set(column) <= scalar.values:
+            return False
+    return True
 
 
 _COMPILED: dict[str, Any] = {}

@@ -21,6 +21,10 @@ PAGE_SUFFIXES = {".html", ".htm"}
 def check_pack_content(pack: Pack, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> list[Problem]:
     """Every content problem of a pack whose references are already resolved."""
     problems = ProblemList(pack.file)
+    if any(r.template and r.ready for r in pack.resources):
+        from bridge.render.worker import shared_worker
+
+        shared_worker().start()  # its start-up overlaps the checks before the first page
     requirements = None
     if pack.certificate and pack.certificate.standard and pack.certificate.level:
         requirements = pack.certificate.standard.requirement_map(pack.certificate.level)
@@ -142,10 +146,9 @@ def _check_quiz(pack: Pack, resource: Resource, problems: ProblemList) -> None:
 
 def _template_var_problems(pack: Pack, resource: Resource) -> list[Problem]:
     """``vars`` keys the template never reads and variables it needs that are missing."""
-    from bridge.render.template_vars import var_problems
-    from bridge.render.templates import page_environment
+    from bridge.render.template_vars import parse_environment, var_problems
 
-    env = page_environment(resource.home_root or pack.root)
+    env = parse_environment(resource.home_root or pack.root)
     found = []
     for code, key, message in var_problems(env, resource.template, resource.vars):
         spot = resource.spot

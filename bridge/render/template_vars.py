@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import jinja2
 from jinja2 import meta, nodes
@@ -129,6 +130,22 @@ def _analyse(env: jinja2.Environment, source: str) -> tuple[TemplateVars, tuple[
     return found, tuple(meta.find_referenced_templates(ast))
 
 
+def parse_environment(pack_root: Path) -> jinja2.Environment:
+    """An environment that finds a pack's page templates as rendering does; used here
+    only to parse them (rendering happens in the worker process)."""
+    from bridge.render.templates import page_search_path
+
+    own, shared = page_search_path(pack_root)
+    return _environment(own, tuple(shared))
+
+
+@lru_cache(maxsize=64)
+def _environment(own: str | None, shared: tuple[str, ...]) -> jinja2.Environment:
+    from bridge.render.sandbox import PackTemplateLoader, PageSandbox
+
+    return PageSandbox(PackTemplateLoader(own, list(shared)))
+
+
 def did_you_mean(name: str, candidates) -> str | None:
     close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
     return close[0] if close else None
@@ -139,8 +156,8 @@ def var_problems(env: jinja2.Environment, template: str, given: dict) -> list[tu
     and what ``template`` reads; empty when the template cannot be read (rendering says why)."""
     try:
         found = template_vars(env, template)
-    except jinja2.TemplateError:
-        return []
+    except (jinja2.TemplateError, RecursionError, OSError, UnicodeDecodeError):
+        return []  # rendering (in its own process) reports what is wrong with the template
     problems: list[tuple[str, str | None, str]] = []
     if not found.dynamic:
         for key in sorted(set(given) - found.read):
@@ -157,10 +174,10 @@ def var_problems(env: jinja2.Environment, template: str, given: dict) -> list[tu
         problems.append(("template-var-missing", None,
                          tr("template {t} needs vars.{k}: add {k} under [sections.resources.vars].",
                             "模板 {t} 需要变量 vars.{k}：请在 [sections.resources.vars] 中加上 {k}。", t=template, k=key)))
-    for name in sorted(found.unknown_names):
+    for name in sorted(found.unknown_names):  # without a likely intended name, rendering says it
         guess = did_you_mean(name, [*CONTEXT, *(f"vars.{k}" for k in found.read | set(given))])
-        problems.append(("template-var-missing", None,
-                         tr("template {t} uses '{n}', which a page is not given{g}.",
-                            "模板 {t} 用到了“{n}”，页面没有这个变量{g}。", t=template, n=name,
-                            g=tr(": did you mean '{x}'?", "：是否应为“{x}”？", x=guess) if guess else "")))
+        if guess:
+            problems.append(("template-var-missing", None,
+                             tr("template {t} uses '{n}', which a page is not given: did you mean '{g}'?",
+                                "模板 {t} 用到了“{n}”，页面没有这个变量：是否应为“{g}”？", t=template, n=name, g=guess)))
     return problems

@@ -37,20 +37,3 @@ def report_environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), autoescape=True,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                               trim_blocks=True, lstrip_blocks=True)
-
-
-@lru_cache(maxsize=64)
-def page_environment(pack_root: Path) -> jinja2.Environment:
-    """An environment that reads a pack's page templates for checks that only parse them
-    (``vars`` keys a template never reads): the page sandbox and loader rendering uses —
-    its limits matter even here, since Jinja folds constants while compiling (a plain
-    sandbox would build ``'x' * 10**10`` in this process). It also knows Jinja's default
-    global names, so one the sandbox refuses (``cycler``, ``lipsum``…) is left to rendering,
-    in the worker process, to report as a template error."""
-    from jinja2.defaults import DEFAULT_NAMESPACE
-
-    from bridge.render.sandbox import PackTemplateLoader, PageSandbox
-
-    env = PageSandbox(PackTemplateLoader(*page_search_path(pack_root)))
-    env.globals = {**DEFAULT_NAMESPACE, **env.globals}  # names only: this environment never renders
-    return env

@@ -156,6 +156,11 @@ class RenderWorker:
                                           env=self._environment(), close_fds=True)
         return self._proc
 
+    def start(self) -> None:
+        """Start the process now, if it is not running, without waiting for it."""
+        with self._lock:
+            self._start()
+
     def render(self, request: dict[str, Any]) -> dict[str, Any]:
         seconds = float(os.environ.get("CERTBRIDGE_PAGE_SECONDS") or PAGE_SECONDS)
         with self._lock:

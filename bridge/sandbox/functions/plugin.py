@@ -33,7 +33,7 @@ def _plugin_error(errorcode: str, message: str) -> WSError:
 @wsfunction("local_certbridge_get_info", version=PLUGIN_VERSION)
 def get_info(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     call.require_admin(SYNC_CAPABILITY)
-    return {"component": "local_certbridge", "plugin_version": int(PLUGIN_VERSION), "plugin_release": "1.4.0",
+    return {"component": "local_certbridge", "plugin_version": int(PLUGIN_VERSION), "plugin_release": "1.5.0",
             "api_version": API_VERSION, "moodle_version": 2025100600, "moodle_release": "5.1+ (Build: 20251017)",
             "modtypes": list(MODTYPES), "qtypes": list(SUPPORTED_QTYPES),
             "maxbytes": int(call.store.meta("maxbytes", "0"))}

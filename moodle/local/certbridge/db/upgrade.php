@@ -43,9 +43,9 @@ function xmldb_local_certbridge_upgrade($oldversion) {
         upgrade_plugin_savepoint(true, 2026113001, 'local', 'certbridge');
     }
 
-    if ($oldversion < 2026113003) {
+    if ($oldversion < 2026113005) {
         // Function local_certbridge_export_module: no table changes; the upgrade registers it in the service.
-        upgrade_plugin_savepoint(true, 2026113003, 'local', 'certbridge');
+        upgrade_plugin_savepoint(true, 2026113005, 'local', 'certbridge');
     }
 
     return true;

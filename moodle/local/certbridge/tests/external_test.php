@@ -165,7 +165,7 @@ final class external_test extends \advanced_testcase {
         $this->setAdminUser();
         $info = $this->call(get_info::class);
         $this->assertSame('local_certbridge', $info['component']);
-        $this->assertSame(2026113003, $info['plugin_version']);
+        $this->assertSame(2026113005, $info['plugin_version']);
         $this->assertSame(2, $info['api_version']);
         $this->assertSame((int) $CFG->version, $info['moodle_version']);
         $this->assertSame(['label', 'page', 'quiz', 'resource', 'url'], $info['modtypes']);

@@ -119,9 +119,10 @@ class plan_store {
      *
      * @param int[] $courseids
      * @param bool $requirements also load the requirements
+     * @param bool $names also load each resource's name, type and section (for display)
      * @return \stdClass[] course id => plan row with ->resources and ->requirements (lists)
      */
-    public static function load(array $courseids, bool $requirements = true): array {
+    public static function load(array $courseids, bool $requirements = true, bool $names = true): array {
         global $DB;
         if (!$courseids) {
             return [];
@@ -133,7 +134,8 @@ class plan_store {
             $plan->requirements = [];
             $plans[(int) $plan->courseid] = $plan;
         }
-        $fields = 'id, courseid, resourceid, name, type, modname, section, status, visible, skills, fingerprint';
+        $fields = 'id, courseid, resourceid, modname, status, visible, skills, fingerprint' .
+            ($names ? ', name, type, section' : '');
         $rs = $DB->get_recordset_select(self::RESOURCES, "courseid $insql", $params, 'courseid, sortorder', $fields);
         foreach ($rs as $res) {
             if (isset($plans[(int) $res->courseid])) {
