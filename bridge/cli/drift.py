@@ -23,6 +23,7 @@ id_argument = click.argument("record_id", metavar="ID")
 
 
 @click.group("drift", context_settings=CONTEXT_SETTINGS)
+@command_lang_option
 def drift_group() -> None:
     """Hand edits made in Moodle that a sync kept: list them, show one, adopt one into its
     pack, prune old copies (docs/drift.md).
