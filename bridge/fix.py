@@ -20,8 +20,9 @@ from pathlib import Path
 from bridge.i18n import tr
 from bridge.ime import CHARS, Finding, apply, scan_toml
 
-#: What ``fix`` looks at in a folder: the text files of a pack.
-TEXT_SUFFIXES = (".toml", ".gift", ".txt", ".html", ".htm")
+#: What ``fix`` looks at in a folder: the text files of a pack (``.txt`` only in a
+#: ``quizzes`` folder: elsewhere it is more likely a handout, published as it is).
+TEXT_SUFFIXES = (".toml", ".gift", ".html", ".htm")
 _TOML_ESCAPES = set('btnfr"\\uUe')
 
 
@@ -41,8 +42,9 @@ def files_to_fix(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [Path(root) / n for n in sorted(names)
-                          if n.lower().endswith(TEXT_SUFFIXES) and not n.startswith(".")]
+                quizzes = "quizzes" in Path(root).relative_to(path).parts
+                found += [Path(root) / n for n in sorted(names) if not n.startswith(".")
+                          and (n.lower().endswith(TEXT_SUFFIXES) or (quizzes and n.lower().endswith(".txt")))]
         else:
             found.append(path)
     return list(dict.fromkeys(found))

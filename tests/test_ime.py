@@ -198,3 +198,31 @@ def test_wrong_type_is_named_in_chinese(library):
     problems = load_catalog([library / "mini"]).problems
     assert any("必须是数组" in p.message for p in problems)
     assert not any("array" in p.message for p in problems)
+
+
+def test_fix_leaves_a_handout_txt_alone_but_fixes_quizzes(library):
+    pack = library / "mini"
+    handout = pack / "files" / "讲义 1.txt"
+    handout.write_bytes("第一章 {=不是题目 ～只是文字}\n".encode("gb18030"))
+    original = handout.read_bytes()
+    (pack / "quizzes" / "unit2.txt").write_text("题目 {=对 ～错}\n", "utf-8")
+    result = CliRunner().invoke(main, ["fix", "--lang", "en", str(pack)])
+    assert result.exit_code == 0, result.output
+    assert handout.read_bytes() == original
+    assert (pack / "quizzes" / "unit2.txt").read_text("utf-8") == "题目 {=对 ~错}\n"
+
+
+def test_gift_skill_tags_are_checked_against_the_standard(library):
+    quiz = library / "mini" / "quizzes" / "unit1.gift"
+    quiz.write_text("// [tag:1.1.1] [tag:easy]\n好的问题 {=a ~b}\n\n// [tag:9.9.9]\n第二题 {=a ~b}\n", "utf-8")
+    problems = load_catalog([library / "mini"]).problems
+    assert [(Path(p.file).name, p.line, p.code) for p in problems] == [("unit1.gift", 5, "unknown-skill")]
+    assert "9.9.9" in problems[0].message
+
+
+def test_quiz_check_prints_a_shared_hint_once(tmp_path):
+    quiz = tmp_path / "q.gift"
+    quiz.write_text("2+2=? {=4 ～3 ～5}\n", "utf-8")
+    result = CliRunner().invoke(main, ["quiz", "check", "--lang", "en", str(quiz)])
+    assert result.exit_code == 2
+    assert result.output.count("gift-ime-char") == 2 and result.output.count(f"certbridge fix {quiz}") == 1

@@ -24,9 +24,9 @@ def fix_command(paths: tuple[Path, ...]) -> None:
     改为半角，并把 GBK/GB18030 编码的文本文件转为 UTF-8。字符串和题目文字中的内容不会改动；
     每个被修改的文件原样备份为 文件名.bak。
 
-    PATHS are files or pack folders (their .toml, .gift, .txt and .html files).
+    PATHS are files or pack folders (their .toml, .gift and .html files, and .txt files in quizzes/).
 
-    PATHS 为文件或资源包目录（处理其中的 .toml、.gift、.txt 和 .html 文件）。
+    PATHS 为文件或资源包目录（处理其中的 .toml、.gift、.html 文件和 quizzes/ 下的 .txt 文件）。
     """
     from bridge.fix import files_to_fix, fix_file
 

@@ -368,7 +368,9 @@ class Requester:
                     attempt = self._wait_before_retry(function, attempt, cause)
                     continue
                 detail = self._describe(exc) if not deadline.fired else tr(
-                    "no complete answer within {s:g} s", "{s:g} 秒内未收到完整应答", s=round(deadline.seconds, 1))
+                    "no complete answer within the {s:g} s timeout; {n} attempt(s) in {total:.0f} s",
+                    "超时 {s:g} 秒内未收到完整应答；{total:.0f} 秒内尝试 {n} 次",
+                    s=self.deadline, n=attempt + 1, total=time.monotonic() - budget_ends + self.total_deadline)
                 raise TransportError(
                     tr("{function}: cannot reach {url} ({cause}: {detail})",
                        "{function}：无法连接 {url}（{cause}：{detail}）",
