@@ -10,9 +10,13 @@ courses may be wiped, and a command that empties it between fresh syncs.
    and HTTP calls per created resource (target ≤ 1.0).
 3. ``--noop N`` (and after ``--first``): no-op syncs at 1 and 2 workers against the time of
    their listing calls alone (``get_modules`` per course, one after another): target ≤ 2×.
+4. ``--stress N``: N rounds breaking the client's rule on purpose — 48 concurrent
+   ``upsert_module`` calls across 4 sections of 3 new courses, 8 at a time: the plugin's
+   per-course lock must leave 0 errors (1.0.0, without it, failed some with "Error writing
+   to database": duplicate key on mdl_cont_conins_uix).
 
     CERTBRIDGE_URL=… CERTBRIDGE_TOKEN=… .venv/bin/python scripts/bench_moodle.py \\
-        --reset-command "/path/to/reset-site.sh a" --soak 20 --first 9
+        --reset-command "/path/to/reset-site.sh a" --soak 20 --first 9 --stress 5
 """
 from __future__ import annotations
 
@@ -26,6 +30,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,6 +74,35 @@ def describe(run: dict) -> str:
             f"{calls} HTTP calls, {run['wall']:.2f} s wall {first[:160]}")
 
 
+def stress(rounds: int) -> None:
+    url, token = os.environ["CERTBRIDGE_URL"], os.environ["CERTBRIDGE_TOKEN"]
+
+    def create(job: tuple[int, int, int]) -> str:
+        courseid, section, k = job
+        with MoodleClient(url, token) as client:
+            try:
+                client.upsert_module(courseid, idnumber=f"certbridge:stress:{section}-{k}", modname="page",
+                                     section=section, name=f"P{section}.{k}", content=f"<p>{section}.{k}</p>")
+                return "ok"
+            except Exception as err:  # noqa: BLE001 - counted and shown
+                return f"{type(err).__name__}: {getattr(err, 'remote_message', '') or err}"[:160]
+
+    errors: Counter = Counter()
+    for r in range(1, rounds + 1):
+        run = uuid.uuid4().hex[:6]
+        with MoodleClient(url, token) as client:
+            courses = [client.create_course(f"STRESS-{run}-{i}", "certbridge stress", 1)["id"] for i in range(3)]
+            for courseid in courses:
+                client.ensure_sections(courseid, [(s, f"S{s}") for s in range(1, 5)])
+        jobs = [(courseid, s, k) for courseid in courses for s in range(1, 5) for k in range(4)]
+        with ThreadPoolExecutor(8) as pool:
+            results = Counter(pool.map(create, jobs))
+        errors.update(k for k in results.elements() if k != "ok")
+        print(f"stress round {r}/{rounds}: {dict(results)}", flush=True)
+    print(f"stress: {48 * rounds - sum(errors.values())}/{48 * rounds} concurrent creates succeeded; errors "
+          f"{dict(errors)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reset-command", required=True, help="empties the test site (run before each fresh sync)")
@@ -74,6 +110,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--noop", type=int, default=0, help="no-op syncs to time (at least 5 after --first)")
+    parser.add_argument("--stress", type=int, default=0, help="rounds of 48 concurrent creates in 3 courses")
     args = parser.parse_args()
     reset = shlex.split(args.reset_command)
     with tempfile.TemporaryDirectory(prefix="bench-moodle-") as tmp:
@@ -97,6 +134,9 @@ def main() -> None:
                 print(f"first sync {i}/{args.first} at 1 worker: {describe(run)}", flush=True)
             print(f"first sync at 1 worker: median {statistics.median(walls):.2f} s of {args.first} "
                   f"(target ≤ 2.5 s); {statistics.median(per_resource):.2f} HTTP calls per created resource")
+        if args.stress:
+            subprocess.run(reset, check=True, capture_output=True)
+            stress(args.stress)
         if args.first or args.noop:
             if not args.first:
                 fresh(reset, state)

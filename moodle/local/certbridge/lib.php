@@ -31,13 +31,20 @@
  * @param context_course $context
  */
 function local_certbridge_extend_navigation_course(navigation_node $navigation, stdClass $course, context_course $context) {
-    if (!has_any_capability(['local/certbridge:viewreport', 'local/certbridge:viewcategoryreport'], $context)
-            || !\local_certbridge\report\plan_store::exists((int) $course->id)) {
+    if (
+        !has_any_capability(['local/certbridge:viewreport', 'local/certbridge:viewcategoryreport'], $context)
+            || !\local_certbridge\report\plan_store::exists((int) $course->id)
+    ) {
         return;
     }
-    $navigation->add(get_string('coursereport', 'local_certbridge'),
+    $navigation->add(
+        get_string('coursereport', 'local_certbridge'),
         new moodle_url('/local/certbridge/course.php', ['id' => $course->id]),
-        navigation_node::TYPE_SETTING, null, 'local_certbridge_coursereport', new pix_icon('i/report', ''));
+        navigation_node::TYPE_SETTING,
+        null,
+        'local_certbridge_coursereport',
+        new pix_icon('i/report', '')
+    );
 }
 
 /**
@@ -50,7 +57,12 @@ function local_certbridge_extend_navigation_category_settings(navigation_node $n
     if (!has_capability('local/certbridge:viewcategoryreport', $context)) {
         return;
     }
-    $navigation->add(get_string('categoryreport', 'local_certbridge'),
+    $navigation->add(
+        get_string('categoryreport', 'local_certbridge'),
         new moodle_url('/local/certbridge/category.php', ['id' => $context->instanceid]),
-        navigation_node::TYPE_SETTING, null, 'local_certbridge_categoryreport', new pix_icon('i/report', ''));
+        navigation_node::TYPE_SETTING,
+        null,
+        'local_certbridge_categoryreport',
+        new pix_icon('i/report', '')
+    );
 }

@@ -25,8 +25,10 @@
 defined('MOODLE_INTERNAL') || die();
 
 if ($hassiteconfig || has_capability('local/certbridge:viewcategoryreport', context_system::instance())) {
-    $ADMIN->add('reports', new admin_externalpage('local_certbridge_sitereport',
+    $ADMIN->add('reports', new admin_externalpage(
+        'local_certbridge_sitereport',
         get_string('sitereport', 'local_certbridge'),
         new moodle_url('/local/certbridge/category.php'),
-        'local/certbridge:viewcategoryreport'));
+        'local/certbridge:viewcategoryreport'
+    ));
 }

@@ -48,6 +48,9 @@ class course_lock {
         try {
             return $work();
         } finally {
+            // One course-cache invalidation per call, however many modules it wrote: the
+            // next reader (this request included) rebuilds the course's modinfo once.
+            rebuild_course_cache($courseid, true);
             $lock->release();
         }
     }

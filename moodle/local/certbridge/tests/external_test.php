@@ -102,8 +102,9 @@ final class external_test extends \advanced_testcase {
      * @return array
      */
     private function upsert(int $courseid, string $key, string $modname, array $more = []): array {
-        return $this->call(upsert_module::class, ['courseid' => $courseid, 'idnumber' => self::PREFIX . $key,
-            'modname' => $modname, 'section' => 1, 'name' => "Activity $key"] + $more);
+        // The other parameters override these defaults (array_merge: later keys win).
+        return $this->call(upsert_module::class, array_merge(['courseid' => $courseid, 'idnumber' => self::PREFIX . $key,
+            'modname' => $modname, 'section' => 1, 'name' => "Activity $key"], $more));
     }
 
     /**
@@ -346,6 +347,8 @@ final class external_test extends \advanced_testcase {
     public function test_import_questions_refuses_a_bad_file_and_keeps_the_quiz(): void {
         global $DB;
         $this->resetAfterTest();
+        // The test must see the import's own rollback: no outer test transaction.
+        $this->preventResetByRollback();
         $this->setAdminUser();
         $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
         $quiz = $this->upsert($course->id, 'quiz', 'quiz');
@@ -455,7 +458,9 @@ final class external_test extends \advanced_testcase {
         try {
             $this->import($quiz['cmid'], self::QUIZ_XML);
             $this->fail("deleted a question version someone else made without moodle/question:editall");
-        } catch (\required_capability_exception $e) {
+        } catch (\moodle_exception $e) {
+            // What question_require_capability_on() throws (the web service answers nopermissions).
+            $this->assertSame('nopermissions', $e->errorcode);
             $this->assertTrue($DB->record_exists('question', ['id' => $edited->id]));
             $this->assertSame($questions, $DB->count_records('question'));
             $this->assertSame(2, $DB->count_records('quiz_slots', ['quizid' => $quiz['instance']]));

@@ -90,8 +90,10 @@ final class report_test extends \advanced_testcase {
         $report = $this->report($course->id);
         $this->assertSame([5, 4, 0.8, true, 'meets'], [$report['planned'], $report['online'], $report['ratio'],
             $report['meets_target'], $report['status']]);
-        $this->assertSame(['online' => 4, 'outdated' => 0, 'hidden' => 0, 'missing' => 0, 'planned' => 1],
-            $report['counts']);
+        $this->assertSame(
+            ['online' => 4, 'outdated' => 0, 'hidden' => 0, 'missing' => 0, 'planned' => 1],
+            $report['counts']
+        );
         $this->assertSame(['2.1.1'], array_column($report['uncovered'], 'code'));
         $this->assertSame('初级', $report['certificate']['level']);
         $modules = get_modules::execute($course->id, self::PREFIX);
@@ -111,8 +113,10 @@ final class report_test extends \advanced_testcase {
         $report = $this->report($course->id);
         $states = array_column($report['resources'], 'state', 'resource_id');
         $reasons = array_column($report['resources'], 'reason', 'resource_id');
-        $this->assertSame(['p1' => 'hidden', 'p2' => 'missing', 'p3' => 'outdated', 'p4' => 'online', 'p5' => 'planned'],
-            $states);
+        $this->assertSame(
+            ['p1' => 'hidden', 'p2' => 'missing', 'p3' => 'outdated', 'p4' => 'online', 'p5' => 'planned'],
+            $states
+        );
         $this->assertSame(['hidden', 'not-in-course', 'content-differs'], [$reasons['p1'], $reasons['p2'], $reasons['p3']]);
         $this->assertSame([1, 0.2, false, 'below'], [$report['online'], $report['ratio'], $report['meets_target'],
             $report['status']]);

@@ -66,8 +66,12 @@ class set_course_plan extends external_api {
                     'status' => new external_value(PARAM_ALPHA, 'ready or planned'),
                     'visible' => new external_value(PARAM_INT, '0 when the pack itself hides it', VALUE_DEFAULT, 1),
                     'skills' => $text('requirement codes it serves, space separated'),
-                    'fingerprint' => new external_value(PARAM_ALPHANUM, 'sha1 of its content, "" when planned',
-                        VALUE_DEFAULT, ''),
+                    'fingerprint' => new external_value(
+                        PARAM_ALPHANUM,
+                        'sha1 of its content, "" when planned',
+                        VALUE_DEFAULT,
+                        ''
+                    ),
                 ]), 'every resource of the pack, in pack order', VALUE_DEFAULT, []),
                 'requirements' => new external_multiple_structure(new external_single_structure([
                     'code' => new external_value(PARAM_RAW, 'requirement code, e.g. 1.1.1'),

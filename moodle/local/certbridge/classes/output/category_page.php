@@ -64,12 +64,17 @@ class category_page implements \renderable, \templatable {
                 'level' => $cert['level'],
                 'standard' => $cert['standard'],
                 'courses' => $cert['courses'],
-                'summary' => get_string('coveredcount', 'local_certbridge',
-                    (object) ['covered' => $cert['covered'], 'total' => $cert['requirements']]),
+                'summary' => get_string(
+                    'coveredcount',
+                    'local_certbridge',
+                    (object) ['covered' => $cert['covered'], 'total' => $cert['requirements']]
+                ),
                 'complete' => !$cert['uncovered'],
-                'uncovered' => array_map(fn($req) => ['code' => $req->code, 'text' => $req->text,
+                'uncovered' => array_map(
+                    fn($req) => ['code' => $req->code, 'text' => $req->text,
                     'area' => trim($req->areacode . ' ' . $req->area), 'task' => trim($req->taskcode . ' ' . $req->task)],
-                    $cert['uncovered']),
+                    $cert['uncovered']
+                ),
             ];
         }
         $coursesurl = new \moodle_url($this->url, ['what' => 'courses']);
@@ -86,10 +91,18 @@ class category_page implements \renderable, \templatable {
             'certificates' => $certificates,
             'hascertificates' => (bool) $certificates,
             'coursestable' => $output->courses_table($this->report->courses),
-            'downloadcourses' => $output->download_dataformat_selector(get_string('downloadcourses', 'local_certbridge'),
-                $coursesurl, 'download', ['what' => 'courses']),
+            'downloadcourses' => $output->download_dataformat_selector(
+                get_string('downloadcourses', 'local_certbridge'),
+                $coursesurl,
+                'download',
+                ['what' => 'courses']
+            ),
             'downloadcertificates' => $output->download_dataformat_selector(
-                get_string('downloadcertificates', 'local_certbridge'), $certurl, 'download', ['what' => 'certificates']),
+                get_string('downloadcertificates', 'local_certbridge'),
+                $certurl,
+                'download',
+                ['what' => 'certificates']
+            ),
         ];
     }
 }

@@ -69,20 +69,31 @@ class course_page implements \renderable, \templatable {
         }
         $cert = $report['certificate'];
         return [
-            'fullname' => format_string($this->course->fullname, true,
-                ['context' => \context_course::instance($this->course->id)]),
+            'fullname' => format_string(
+                $this->course->fullname,
+                true,
+                ['context' => \context_course::instance($this->course->id)]
+            ),
             'packtitle' => $report['pack_title'],
             'packid' => $report['pack_id'],
             'packversion' => $report['pack_version'],
             'certificate' => $cert['name'] === '' ? '' : get_string('certificateof', 'local_certbridge', (object) $cert),
             'plantime' => userdate($report['plan_time']),
-            'figure' => figure::export($report['online'], $report['planned'], $report['ratio'], $report['target'],
-                $report['meets_target']),
+            'figure' => figure::export(
+                $report['online'],
+                $report['planned'],
+                $report['ratio'],
+                $report['target'],
+                $report['meets_target']
+            ),
             'counts' => $counts,
             'rows' => $this->coverage(),
             'hascoverage' => count($this->plan->requirements) > 0,
-            'covered' => get_string('coveredcount', 'local_certbridge',
-                (object) ['covered' => $report['covered'], 'total' => $report['requirements']]),
+            'covered' => get_string(
+                'coveredcount',
+                'local_certbridge',
+                (object) ['covered' => $report['covered'], 'total' => $report['requirements']]
+            ),
             'resourcestable' => $output->resources_table($report['resources'], $this->url),
             'download' => $output->download_dataformat_selector(get_string('download'), $this->url, 'download'),
         ];

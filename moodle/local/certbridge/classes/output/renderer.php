@@ -68,8 +68,10 @@ class renderer extends \plugin_renderer_base {
         require_once($CFG->libdir . '/tablelib.php');
         $table = new \flexible_table('local-certbridge-resources');
         $table->define_columns(['name', 'type', 'section', 'skills', 'state', 'reason']);
-        $table->define_headers(array_map(fn($c) => get_string('col_' . $c, 'local_certbridge'),
-            ['name', 'type', 'section', 'skills', 'state', 'reason']));
+        $table->define_headers(array_map(
+            fn($c) => get_string('col_' . $c, 'local_certbridge'),
+            ['name', 'type', 'section', 'skills', 'state', 'reason']
+        ));
         $table->define_baseurl($url);
         $table->set_attribute('class', 'generaltable local-certbridge-resources');
         $table->collapsible(false);
@@ -79,8 +81,10 @@ class renderer extends \plugin_renderer_base {
         foreach ($resources as $res) {
             $name = s($res['name']);
             if ($res['cmid']) {
-                $name = \html_writer::link(new \moodle_url('/mod/' . self::modname($res['type']) . '/view.php',
-                    ['id' => $res['cmid']]), s($res['name']));
+                $name = \html_writer::link(new \moodle_url(
+                    '/mod/' . self::modname($res['type']) . '/view.php',
+                    ['id' => $res['cmid']]
+                ), s($res['name']));
             }
             $table->add_data([
                 $name,
@@ -118,8 +122,10 @@ class renderer extends \plugin_renderer_base {
         foreach ($courses as $row) {
             $name = s($row->shortname) . '<br><small>' . s($row->fullname) . '</small>';
             if (!empty($row->canview)) {
-                $name = \html_writer::link(new \moodle_url('/local/certbridge/course.php', ['id' => $row->id]),
-                    s($row->shortname)) . '<br><small>' . s($row->fullname) . '</small>';
+                $name = \html_writer::link(
+                    new \moodle_url('/local/certbridge/course.php', ['id' => $row->id]),
+                    s($row->shortname)
+                ) . '<br><small>' . s($row->fullname) . '</small>';
             }
             $counts = [];
             foreach ($order as $state) {
@@ -160,8 +166,10 @@ class renderer extends \plugin_renderer_base {
      * @return string HTML
      */
     public function status_badge(bool $meets): string {
-        return \html_writer::span(get_string($meets ? 'status_meets' : 'status_below', 'local_certbridge'),
-            'badge ' . ($meets ? 'bg-success' : 'bg-danger'));
+        return \html_writer::span(
+            get_string($meets ? 'status_meets' : 'status_below', 'local_certbridge'),
+            'badge ' . ($meets ? 'bg-success' : 'bg-danger')
+        );
     }
 
     /**

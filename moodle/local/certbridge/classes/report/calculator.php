@@ -162,8 +162,10 @@ class calculator {
         foreach ($plans as $courseid => $plan) {
             foreach ($plan->resources as $res) {
                 $cm = $live[$courseid][$plan->prefix . $res->resourceid] ?? null;
-                if ($cm && $res->status === 'ready' && $res->fingerprint !== '' && $cm->sectionvisible
-                        && $cm->visible && $cm->visibleoncoursepage && $cm->modname === $res->modname) {
+                if (
+                    $cm && $res->status === 'ready' && $res->fingerprint !== '' && $cm->sectionvisible
+                        && $cm->visible && $cm->visibleoncoursepage && $cm->modname === $res->modname
+                ) {
                     $needed[] = $cm;
                 }
             }

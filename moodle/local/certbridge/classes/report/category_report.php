@@ -165,8 +165,10 @@ class category_report {
             if (!$course->visible && !has_capability('moodle/course:viewhiddencourses', $context)) {
                 continue;
             }
-            $course->canview = has_any_capability(['local/certbridge:viewreport', 'local/certbridge:viewcategoryreport'],
-                $context);
+            $course->canview = has_any_capability(
+                ['local/certbridge:viewreport', 'local/certbridge:viewcategoryreport'],
+                $context
+            );
             $courses[(int) $course->id] = $course;
         }
         $rs->close();

@@ -47,8 +47,12 @@ class download {
             $res['reason'] === '' ? '' : get_string(renderer::reason_key($res['reason']), 'local_certbridge'),
             $res['cmid'] ?: '',
         ], $report['resources']);
-        \core\dataformat::download_data(clean_filename('certbridge-' . $course->shortname), $dataformat, $columns,
-            new \ArrayIterator($rows));
+        \core\dataformat::download_data(
+            clean_filename('certbridge-' . $course->shortname),
+            $dataformat,
+            $columns,
+            new \ArrayIterator($rows)
+        );
     }
 
     /**
@@ -77,8 +81,12 @@ class download {
             $row->requirements,
             implode(' ', $row->uncovered),
         ], $report->courses);
-        \core\dataformat::download_data(clean_filename('certbridge-' . $name), $dataformat, $columns,
-            new \ArrayIterator($rows));
+        \core\dataformat::download_data(
+            clean_filename('certbridge-' . $name),
+            $dataformat,
+            $columns,
+            new \ArrayIterator($rows)
+        );
     }
 
     /**
@@ -99,8 +107,12 @@ class download {
                 $rows[] = [...$base, $req ? $req->code : '', $req ? (string) $req->text : ''];
             }
         }
-        \core\dataformat::download_data(clean_filename('certbridge-certificates-' . $name), $dataformat, $columns,
-            new \ArrayIterator($rows));
+        \core\dataformat::download_data(
+            clean_filename('certbridge-certificates-' . $name),
+            $dataformat,
+            $columns,
+            new \ArrayIterator($rows)
+        );
     }
 
     /**
