@@ -1,5 +1,5 @@
-"""Values shown in command output (action kinds, reasons, doctor checks, resource types
-and statuses) in the message language: Chinese output is Chinese all the way."""
+"""Values shown to people (plan actions and reasons, doctor checks, resource types and
+statuses) in the message language: Chinese output is Chinese all the way."""
 from __future__ import annotations
 
 from bridge.i18n import tr
