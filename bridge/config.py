@@ -17,10 +17,13 @@
     verify_tls = true                   # never turn off outside a lab
     ca_bundle = ""                      # CA certificate(s), PEM, for a self-signed or private-CA site
                                         # (relative to this file)
-    drift = "restore"                   # hand changes in Moodle: "restore" them or "leave" and report
+    drift = "restore"                   # hand changes in Moodle: "restore" (a copy is kept), "leave"
+                                        # and report, or "protect" (conflict until adopted)
     prune = false                       # delete (not hide) modules removed from a pack
     max_delete = 20                     # refuse a run deleting more than this (as --max-delete:
                                         # 0 = no deletion; leave it out for no limit)
+    drift_keep_days = 180               # prune kept hand edits older than this (0 = never)
+    drift_keep_max = 10                 # at most this many kept hand edits per module (0 = no limit)
 
 Without a file, ``CERTBRIDGE_URL`` and ``CERTBRIDGE_TOKEN`` (and ``CERTBRIDGE_CA_BUNDLE``)
 (or ``CERTBRIDGE_TOKEN_FILE``) define one site named ``default``. A token is never written
@@ -47,7 +50,8 @@ CONFIG_FILE = "certbridge.toml"
 DEFAULT_STATE_DIR = Path(".certbridge/state")
 DEFAULT_PACKS = [Path("resource_packs")]
 _SITE_KEYS = {"name", "url", "token_env", "token_file", "token_credential", "workers", "rate_limit", "timeout",
-              "verify_tls", "ca_bundle", "drift", "prune", "max_delete", "allow_insecure_http"}
+              "verify_tls", "ca_bundle", "drift", "prune", "max_delete", "allow_insecure_http",
+              "drift_keep_days", "drift_keep_max"}
 _TOKEN_KEYS = ("token_env", "token_file", "token_credential")
 _TOP_KEYS = {"packs", "state_dir", "sites", "metrics_file"}
 
@@ -68,10 +72,12 @@ class Site:
     timeout: float = 120.0
     verify_tls: bool = True
     ca_bundle: str = ""
-    drift: str = "restore"  # sync policy for hand changes: restore | leave
+    drift: str = "restore"  # sync policy for hand changes: restore | leave | protect
     prune: bool = False  # sync deletes (instead of hiding) modules removed from a pack
     max_delete: int | None = None  # refuse a run deleting more; unset = no limit, 0 = no deletion
     allow_insecure_http: bool = False
+    drift_keep_days: int = 180  # kept hand edits older than this are pruned (0 = never by age)
+    drift_keep_max: int = 10  # at most this many kept hand edits per module (0 = no limit)
 
     @property
     def token(self) -> str:
@@ -271,7 +277,8 @@ def _url_ok(url: str) -> bool:
 _SITE_TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,), "url": (str,), "token_env": (str,), "workers": (int,), "rate_limit": (float, int),
     "timeout": (float, int), "verify_tls": (bool,), "ca_bundle": (str,), "drift": (str,), "prune": (bool,),
-    "max_delete": (int,), "token_file": (str,), "token_credential": (str,), "allow_insecure_http": (bool,)}
+    "max_delete": (int,), "token_file": (str,), "token_credential": (str,), "allow_insecure_http": (bool,),
+    "drift_keep_days": (int,), "drift_keep_max": (int,)}
 _TYPE_NAMES = {str: ("a string in quotes", "带引号的字符串"), int: ("a whole number", "整数"),
                float: ("a number", "数字"), bool: ("true or false", "布尔值（true 或 false）")}
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -345,15 +352,15 @@ def _site_value_problem(key: str, value, base: Path) -> str | None:
                   "name 应为简短名称，如 \"campus\"（用作状态文件名），而不是“{v}”。", v=value)
     if key == "workers" and not 1 <= value <= 32:
         return tr("workers must be between 1 and 32.", "workers 应在 1 到 32 之间。")
-    if key == "rate_limit" and value < 0:
+    if key in ("rate_limit", "drift_keep_days", "drift_keep_max") and value < 0:
         return tr("{k} must be 0 or more (0 = no limit).", "{k} 不能小于 0（0 表示不限）。", k=key)
     if key == "max_delete" and value < 0:
         return tr("max_delete must be 0 or more (0 = no deletion; leave it out for no limit).",
                   "max_delete 不能小于 0（0 表示不允许删除；不设置则不限）。")
     if key == "timeout" and value <= 0:
         return tr("timeout must be more than 0 seconds.", "timeout 应大于 0 秒。")
-    if key == "drift" and value not in ("restore", "leave"):
-        return tr("drift must be \"restore\" or \"leave\".", "drift 只能是 \"restore\" 或 \"leave\"。")
+    if key == "drift" and value not in ("restore", "leave", "protect"):
+        return tr("drift must be \"restore\", \"leave\" or \"protect\".", "drift 只能是 \"restore\"、\"leave\" 或 \"protect\"。")
     if key == "ca_bundle" and value and not (base / value).exists():
         return tr("ca_bundle {p} does not exist: give the CA certificate file (PEM), absolute or relative to the "
                   "config file.", "ca_bundle {p} 不存在：请给出 CA 证书文件（PEM），绝对路径或相对于配置文件的路径。",

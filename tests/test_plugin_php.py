@@ -52,7 +52,7 @@ def test_php_syntax(path):
 
 def test_services_declare_every_function_of_the_contract():
     plugin, core = contract_functions()
-    assert len(plugin) == 9 and len(core) >= 10, "docs/plugin-api.md changed shape"
+    assert len(plugin) == 10 and len(core) >= 10, "docs/plugin-api.md changed shape"
     text = services_php()
     declared = set(re.findall(r"^\s*'(local_certbridge_\w+)' => \[", text, flags=re.M))
     assert declared == set(plugin)
@@ -88,7 +88,7 @@ def test_external_classes_check_parameters_context_and_capability(path):
 
 
 def test_version_and_capability():
-    assert read_plugin_version() == ("local_certbridge", 2026113004, "1.4.0")
+    assert read_plugin_version() == ("local_certbridge", 2026113005, "1.5.0")
     assert "$plugin->requires  = 2024100700;" in (PLUGIN_SOURCE / "version.php").read_text(encoding="utf-8")
     access = (PLUGIN_SOURCE / "db" / "access.php").read_text(encoding="utf-8")
     for capability in ("sync", "viewreport", "viewcategoryreport"):
@@ -134,7 +134,7 @@ def test_zip_layout(tmp_path):
         assert {i.date_time for i in zf.infolist()} == {(2026, 1, 1, 0, 0, 0)}
     files = [n for n in names if not n.endswith("/")]
     assert files == sorted(f"{ZIP_TOP}/{p.as_posix()}" for p in plugin_files())
-    assert (built.component, built.version) == ("local_certbridge", 2026113004)
+    assert (built.component, built.version) == ("local_certbridge", 2026113005)
 
 
 def test_zip_is_reproducible_and_leaves_out_litter(tmp_path):
@@ -160,7 +160,7 @@ def test_cli_writes_the_zip(tmp_path):
     out = tmp_path / "sub" / "local_certbridge.zip"
     result = CliRunner().invoke(main, ["--lang", "en", "plugin", "zip", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "local_certbridge 2026113004" in result.output
+    assert "local_certbridge 2026113005" in result.output
     assert zipfile.is_zipfile(out)
 
 

@@ -162,3 +162,12 @@ def test_a_pack_quiz_from_a_workbook_checks_skills_and_syncs_into_the_sandbox(li
         quiz = next(m for m in sb.admin.modules() if m.get("idnumber") == "certbridge:mini:quiz1")
         types = [q["qtype"] for q in sb.admin.questions(quiz["id"])]
     assert {t: types.count(t) for t in set(types)} == {"multichoice": 4, "truefalse": 2, "shortanswer": 1, "essay": 2}
+
+
+def test_a_sheet_over_the_question_cap_stops_with_one_problem(tmp_path, monkeypatch):
+    import bridge.quiz.sheet as sheet
+
+    monkeypatch.setattr(sheet, "MAX_ROWS", 3)
+    path = workbook(tmp_path / "big.xlsx", GOOD_ROWS)
+    _, problems = check_quiz_file(path)
+    assert [p.code for p in problems] == ["quiz-too-many-questions"]

@@ -58,7 +58,8 @@ def test_new_course_creates_course_sections_and_every_ready_module():
     plan = P.plan_course(course(a, b, c), P.LastState(), snap(exists=False), P.Policy())
     assert kinds(plan) == [("create_course", "", ("new-course",)), ("ensure_sections", "", ("new-course",)),
                            ("create", "a", ("new",)), ("create", "b", ("new",))]
-    assert plan.counts() == {"create": 2, "update": 0, "hide": 0, "delete": 0, "unchanged": 0, "drift": 0}
+    assert plan.counts() == {"create": 2, "update": 0, "hide": 0, "delete": 0, "unchanged": 0, "drift": 0,
+                             "conflict": 0}
     assert plan.changes == 2
 
 

@@ -44,7 +44,7 @@ def test_first_sync_creates_everything_and_second_run_writes_nothing(world):
     reads = [c.wsfunction for c in sb.admin.calls()]
     assert reads == ["local_certbridge_get_modules"]  # one read per course, nothing else
     assert plan_json(world)["summary"] | {} == {"create": 0, "update": 0, "hide": 0, "delete": 0, "unchanged": 6,
-                                               "drift": 0, "create_course": 0, "errors": 0}
+                                               "drift": 0, "conflict": 0, "create_course": 0, "errors": 0}
 
 
 def test_plan_makes_no_write_call_and_documents_counts(world):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from bridge import __version__
-from bridge.cli import authoring, library, pack, plugin, quiz, report, sandbox, sync
+from bridge.cli import authoring, drift, library, pack, plugin, quiz, report, sandbox, sync
 from bridge.cli.common import CONTEXT_SETTINGS, CertbridgeGroup, apply_lang, lang_option
 from bridge.cli.help import localize_commands
 
@@ -25,7 +25,7 @@ def main(lang: str | None) -> None:
     apply_lang(lang)
 
 
-for _module in (pack, authoring, quiz, sandbox, plugin, sync, report, library):
+for _module in (pack, authoring, quiz, sandbox, plugin, sync, report, library, drift):
     for _command in _module.commands:
         main.add_command(_command)
 localize_commands(main)

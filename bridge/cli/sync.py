@@ -22,9 +22,10 @@ all_sites_option = click.option("--all-sites", is_flag=True, help="Every configu
 prune_option = click.option("--prune/--no-prune", default=None,
                             help="Delete (instead of hide) modules removed from a pack; only modules this tool created, "
                                  "only after a run without errors. 删除已从资源包移除的模块。")
-drift_option = click.option("--drift", type=click.Choice(["restore", "leave"]), default=None,
-                            help="Hand changes in Moodle: restore them, or leave and report (default: site setting, "
-                                 "restore). 对 Moodle 中手工改动的处理。")
+drift_option = click.option("--drift", type=click.Choice(["restore", "leave", "protect"]), default=None,
+                            help="Hand changes in Moodle: restore them (hand edits are kept first, see certbridge drift "
+                                 "list), leave and report, or protect (edited content or titles are conflicts, exit 1, "
+                                 "until adopted) (default: site setting, restore). 对 Moodle 中手工改动的处理。")
 workers_option = click.option("--workers", type=click.IntRange(1, 32), default=None,
                               help="Parallel uploads and courses per site; a course is written by one worker at a time (default: site setting, 2). 并行上传与课程数（同一课程始终串行写入）。")
 

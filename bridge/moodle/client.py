@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bridge.errors import ExitCode
-from bridge.moodle import upload
+from bridge.moodle import download, upload
 from bridge.moodle.compat import BATCH_API_VERSION, GET_INFO, check_plugin
 from bridge.i18n import tr
 from bridge.moodle.errors import PLUGIN_PREFIX, MoodleError, UnexpectedResponse, WarningsError, error_for
@@ -17,6 +17,7 @@ from bridge.moodle.requester import Requester
 from bridge.moodle.types import (
     CallStats,
     ImportResult,
+    ModuleExport,
     ModuleListing,
     PluginInfo,
     RemoteModule,
@@ -170,6 +171,11 @@ class MoodleClient:
         max_bytes = self._plugin.maxbytes if self._plugin else 0
         return upload.upload_files(self.requester, files, itemid=itemid, max_bytes=max_bytes)
 
+    def download_file(self, fileurl: str, dest) -> str:
+        """Stream a module's file (a ``fileurl`` from ``export_module``) into ``dest``;
+        returns the SHA-1 of the bytes (``webservice/pluginfile.php``)."""
+        return download.download_file(self.requester, fileurl, dest)
+
     # -- the companion plugin ----------------------------------------------------------
 
     def plugin_info(self) -> PluginInfo:
@@ -293,6 +299,12 @@ class MoodleClient:
                                     plugin_release="", api_version=int(result["api_version"]),
                                     moodle_version=0, moodle_release=""))
         return result
+
+    def export_module(self, cmid: int) -> ModuleExport:
+        """What a module holds now, as stored: name, description, page HTML, URL, the
+        file's address, a quiz's questions as Moodle XML, when and by whom it was last
+        changed (``local_certbridge_export_module``)."""
+        return ModuleExport.from_json(self._plugin_call("export_module", {"cmid": cmid}, write=False))
 
     def delete_module(self, courseid: int, idnumber: str, prefix: str) -> bool:
         """Delete the module with this idnumber; ``False`` if none (``local_certbridge_delete_module``)."""

@@ -134,6 +134,38 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
+class ModuleExport:
+    """``local_certbridge_export_module``: a module's content as Moodle stores it."""
+
+    cmid: int
+    idnumber: str
+    modname: str
+    name: str
+    intro: str = ""
+    content: str = ""  # page
+    externalurl: str = ""  # url
+    filename: str = ""  # resource: the main file
+    filesize: int = 0
+    contenthash: str = ""  # its SHA-1
+    fileurl: str = ""  # webservice/pluginfile.php address (no token)
+    questionsxml: str = ""  # quiz: qformat_xml's export of its questions
+    questioncount: int = 0
+    timemodified: int = 0  # last change Moodle knows of (0: unknown)
+    modifiedby: str = ""  # who made it, where Moodle logged it
+    modifiedbyid: int = 0
+    fingerprint: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict) -> ModuleExport:
+        d = _known(cls, data)
+        for key in ("cmid", "filesize", "questioncount", "timemodified", "modifiedbyid"):
+            d[key] = int(d.get(key) or 0)
+        for key in ("idnumber", "modname", "name"):
+            d[key] = d.get(key) or ""
+        return cls(**d)
+
+
+@dataclass(frozen=True)
 class UploadedFile:
     """One file stored by ``webservice/upload.php`` in a draft area."""
 

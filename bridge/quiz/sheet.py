@@ -22,9 +22,10 @@ from lxml import etree
 from bridge.i18n import tr
 from bridge.quiz import model as m
 from bridge.quiz.errors import ProblemLog
+from bridge.quiz.source import MAX_QUESTIONS, too_many_questions
 
 LETTERS = "ABCDEFGH"
-MAX_ROWS = 20_000
+MAX_ROWS = MAX_QUESTIONS  # one question per row: the same cap as GIFT and Moodle XML
 #: A workbook is a zip: refuse one that would unpack to more than this (a zip bomb).
 MAX_UNPACKED = 200 * 1024 * 1024
 _HEADER_SEARCH = 10
@@ -239,9 +240,7 @@ def parse_sheet(path: Path, data: bytes, log: ProblemLog) -> list[m.Question]:
         return []
     body = [(n, cells) for n, cells in rows[header_at + 1:] if any(cells)]
     if len(body) > MAX_ROWS:
-        log.add(None, "quiz-too-large",
-                tr("more than {n} questions in one file", "一个文件中的题目超过 {n} 道", n=MAX_ROWS),
-                tr("split the question bank into several files", "请把题库拆分为多个文件"))
+        too_many_questions(log, None)
         return []
     questions = []
     for number, cells in body:

@@ -22,6 +22,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "trend": ("Trend", "趋势"),
     "open_course": ("Open in Moodle", "在 Moodle 中打开"),
     "reason": ("Reason", "原因"),
+    "hand_edits": ("hand edits kept: {n} ({m} still in Moodle) — certbridge drift list --course {course}",
+                   "已保存的手工修改：{n} 份（{m} 份仍在 Moodle 中）— certbridge drift list --course {course}"),
     "unreadable_courses": ("{n} course(s)", "{n} 门课程"),
     "status_meets": ("meets target", "达标"),
     "status_below": ("below target", "未达标"),

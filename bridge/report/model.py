@@ -32,6 +32,11 @@ class CompletionReport:
     coverage: list[PackCoverage] = field(default_factory=list)
     #: (site, shortname) → past figures, oldest first (this run included once recorded)
     history: dict[tuple[str, str], list[FigureRow]] = field(default_factory=dict)
+    #: (site, shortname) → hand edits kept by sync and not adopted: {"kept": n, "in_moodle": m}
+    hand_edits: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+
+    def hand_edits_of(self, course: CourseCompletion) -> dict[str, int]:
+        return self.hand_edits.get((course.site, course.shortname), {"kept": 0, "in_moodle": 0})
 
     def trend(self, course: CourseCompletion) -> list[FigureRow]:
         return self.history.get((course.site, course.shortname), [])
@@ -80,7 +85,7 @@ class CompletionReport:
             "planned": c.planned, "online": c.online,
             "ratio": None if ratio is None else round(ratio, 6),
             "target": c.target, "meets_target": c.meets_target, "status": c.status,
-            "counts": c.counts, "error": c.error,
+            "counts": c.counts, "error": c.error, "hand_edits": self.hand_edits_of(c),
             # Lean on purpose (a report may hold 10⁵ resources): the Moodle idnumber is
             # idnumber_prefix + resource_id.
             "idnumber_prefix": c.idnumber_prefix,

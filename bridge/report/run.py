@@ -25,6 +25,7 @@ from bridge.gcpause import paused_gc
 from bridge.report.history import course_history, record_figures
 from bridge.report.model import CompletionReport, SiteRef
 from bridge.sync.snapshot import CourseSnapshot, read_course
+from bridge.drift.store import drift_root, hand_edit_counts
 from bridge.sync.state import StateStore
 
 
@@ -165,6 +166,7 @@ def run_report(config: Config, *, packs: Sequence[str] = (), category: str | Non
             report.history.update(course_history(store, completions))
         report.courses.extend(completions)
         report.coverage.extend(site_coverage(planned, completions))
+        report.hand_edits.update(hand_edit_counts(drift_root(config.state_dir), one_site.name))
     return report
 
 

@@ -44,8 +44,12 @@ def render_table(report: CompletionReport, *, lang: str, color: bool = False) ->
 
     colon = "：" if lang == "zh" else ": "
     out = [line(head, None), "  ".join("-" * w for w in widths)]
-    for cells, status in zip(rows, statuses):
+    for cells, status, course in zip(rows, statuses, report.courses):
         out.append(line(cells, status))
+        edits = report.hand_edits_of(course)
+        if edits["kept"]:
+            note = "    " + t["hand_edits"].format(n=edits["kept"], m=edits["in_moodle"], course=course.shortname)
+            out.append(click.style(note, fg="yellow") if color else note)
     # Each reason once, with the courses it stopped (a site that is down is one line).
     for error, courses in report.unreadable():
         out.append("")

@@ -3,6 +3,7 @@ call records and state inspection. The same actions are served over HTTP at
 ``POST /_sandbox/admin`` (JSON ``{"action": …}``, header ``X-Sandbox-Admin``) for subprocesses."""
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -11,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 from bridge.sandbox import courses, files
 from bridge.sandbox.faults import FaultInjector, FaultPlan
 from bridge.sandbox.coursewrites import CourseWriteMonitor
+
+#: The user id the sandbox gives a teacher's hand edits (no such account exists).
+TEACHER_USERID = 4
 
 if TYPE_CHECKING:
     from bridge.sandbox.store import Store
@@ -75,11 +79,13 @@ class SandboxAdmin:
         with self._store.write() as db:
             courses.delete_module(db, self._cm(db, idnumber)["id"])
 
-    def set_module_content(self, idnumber: str, content: str | bytes) -> None:
+    def set_module_content(self, idnumber: str, content: str | bytes, by: str = "Sandbox Teacher") -> None:
         """Change what a module holds: page content, URL, label text, resource file bytes;
-        for a quiz, drops its last question (so its fingerprint no longer matches the import)."""
+        for a quiz, drops its last question (so its fingerprint no longer matches the import).
+        ``by`` names the teacher who did it (what ``export_module`` reports as ``modifiedby``)."""
         with self._store.write() as db:
             cm = self._cm(db, idnumber)
+            self._edited_by(db, cm["id"], by)
             text = content.decode("utf-8") if isinstance(content, bytes) and cm["modname"] != "resource" else content
             column = {"page": "content", "url": "externalurl", "label": "intro"}.get(cm["modname"])
             if column:
@@ -95,6 +101,19 @@ class SandboxAdmin:
             elif cm["modname"] == "quiz":
                 db.execute("DELETE FROM questions WHERE id=(SELECT MAX(id) FROM questions WHERE cmid=?)", (cm["id"],))
             courses.refresh_fingerprint(db, cm["id"])
+
+    def rename_module(self, idnumber: str, name: str, by: str = "Sandbox Teacher") -> None:
+        """Rename a module by hand (its title)."""
+        with self._store.write() as db:
+            cm = self._cm(db, idnumber)
+            self._edited_by(db, cm["id"], by)
+            db.execute("UPDATE modules SET name=?, timemodified=? WHERE id=?", (name, int(time.time()), cm["id"]))
+
+    @staticmethod
+    def _edited_by(db, cmid: int, by: str) -> None:
+        if by:
+            db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+                       (f"modifiedby:{cmid}", json.dumps({"id": TEACHER_USERID, "name": by})))
 
     def hide_section(self, courseid: int, number: int) -> None:
         self._section_visibility(courseid, number, 0)
@@ -177,6 +196,7 @@ class SandboxAdmin:
 
 
 _HTTP_ACTIONS = frozenset({
-    "hide_module", "show_module", "stealth_module", "delete_module", "set_module_content", "hide_section",
+    "hide_module", "show_module", "stealth_module", "delete_module", "set_module_content", "rename_module",
+    "hide_section",
     "show_section", "set_maxbytes", "set_debug", "clear_faults", "reset_calls", "courses", "modules", "questions",
     "set_course_write_policy", "course_write_overlaps", "reset_course_write_overlaps"})

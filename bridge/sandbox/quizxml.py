@@ -75,3 +75,10 @@ def parse_questions(data: bytes) -> list[ParsedQuestion]:
 
 def count_by_type(questions: list[ParsedQuestion]) -> dict[str, int]:
     return dict(sorted(Counter(q.qtype for q in questions).items()))
+
+
+def question_elements(data: bytes) -> list[tuple[str, str]]:
+    """Each question of a Moodle XML file (categories skipped) as (name, its XML text)."""
+    root = etree.fromstring(data, _parser())
+    return [(_text(node.find("name")), etree.tostring(node, encoding="unicode", with_tail=False))
+            for node in root.iter("question") if node.get("type") != "category"]

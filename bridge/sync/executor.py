@@ -62,6 +62,7 @@ class ActionResult:
     error: BaseException | None = None
     skipped: bool = False  # not attempted (run aborted, course failed, deletes held back)
     note: str = ""
+    kept: object = None  # the hand edit kept before this write overwrote it (bridge.drift.store.DriftRecord)
 
 
 @dataclass
@@ -76,6 +77,7 @@ class CourseJob:
     # Uploads started ahead of the module writes that use them: idnumber -> (the upload
     # of its group, returning the draft item id; its file name there).
     uploads: dict[str, tuple[Future, str]] = field(default_factory=dict)
+    kept: dict = field(default_factory=dict)  # idnumber -> hand edit kept before its overwrite
 
     @property
     def failed(self) -> list[ActionResult]:
@@ -99,8 +101,12 @@ class Executor:
     def __init__(self, client, store: StateStore, run_id: str, *, workers: int = 2,
                  on_result: Callable[[CourseJob, ActionResult], None] | None = None,
                  on_course: Callable[[CourseJob], None] | None = None,
-                 clock: Callable[[], float] = time.time, tmp_root: Path | None = None):
+                 clock: Callable[[], float] = time.time, tmp_root: Path | None = None,
+                 keeper=None):
         self.client = client
+        # Keeps a hand edit before a write overwrites it (bridge.drift.keep.Keeper); a keep
+        # that fails fails that action only.
+        self.keeper = keeper
         self.store = store
         self.run_id = run_id
         self.workers = max(1, int(workers))
@@ -254,7 +260,7 @@ class Executor:
     def _guard(self, job: CourseJob, action: P.Action, work: Callable) -> None:
         """Run one action; turn any failure into a result, never an exception."""
         if self._guard_step(job, action, work):
-            self._finish(job, ActionResult(job.plan.shortname, action, True))
+            self._finish(job, ActionResult(job.plan.shortname, action, True, kept=job.kept.get(action.idnumber)))
 
     def _guard_step(self, job: CourseJob, action: P.Action, work: Callable) -> bool:
         """A first step of an action; on failure the action is finished as failed. True when it went through."""
@@ -384,6 +390,10 @@ class Executor:
             try:
                 if self.aborted is not None:
                     raise _Skip()
+                if self.keeper is not None and action.overwrites_hand_edit:
+                    # Moodle's version first; if it cannot be kept, this module is not overwritten.
+                    job.kept[action.idnumber] = self.keeper.keep(job.plan.shortname, job.desired.pack_id,
+                                                                 job.courseid, action)
                 sendable.append((action, self._upsert_params(job, action)))
             except Exception as err:  # noqa: BLE001 - its upload failed: this module only
                 self._fail(job, action, err)
@@ -451,6 +461,8 @@ class Executor:
             note = tr("Moodle reports fingerprint {got}, expected {want}", "Moodle 报告的指纹为 {got}，预期 {want}",
                       got=fingerprint, want=d.fingerprint)
         self._done(job, action, self._row(job, d, cmid, fingerprint), detail=note)
+        if d.idnumber in job.kept:
+            self.keeper.overwritten(job.kept[d.idnumber], fingerprint)
 
     def _set_visible(self, job: CourseJob, action: P.Action, visible: bool) -> None:
         remote = action.remote

@@ -26,11 +26,13 @@ HIDE = "hide"
 DELETE = "delete"
 UNCHANGED = "unchanged"
 DRIFT = "drift"  # Moodle was changed by hand and the policy says leave it: reported only
+CONFLICT = "conflict"  # a hand edit of content or title under "protect": not written until adopted or restored
 #: Kinds about the course, not one module.
 COURSE_KINDS = (CREATE_COURSE, ENSURE_SECTIONS, SET_PLAN)
-KINDS = (CREATE_COURSE, ENSURE_SECTIONS, SET_PLAN, CREATE, UPDATE, HIDE, DELETE, UNCHANGED, DRIFT)
+KINDS = (CREATE_COURSE, ENSURE_SECTIONS, SET_PLAN, CREATE, UPDATE, HIDE, DELETE, UNCHANGED, DRIFT,
+         CONFLICT)
 #: The kinds counted in a plan's summary, per module.
-SUMMARY_KINDS = (CREATE, UPDATE, HIDE, DELETE, UNCHANGED, DRIFT)
+SUMMARY_KINDS = (CREATE, UPDATE, HIDE, DELETE, UNCHANGED, DRIFT, CONFLICT)
 
 # Reasons. Those starting with "drift-" mean Moodle changed since our last sync.
 CONTENT, TITLE, VISIBILITY, SECTION, TYPE = "content", "title", "visibility", "section", "type"
@@ -38,15 +40,18 @@ DRIFT_HIDDEN, DRIFT_DELETED, DRIFT_EDITED = "drift-hidden", "drift-deleted", "dr
 NEW, REMOVED, NOT_READY, DUPLICATE = "new", "removed", "not-ready", "duplicate"
 NEW_COURSE, TITLES, PLAN_CHANGED = "new-course", "titles", "plan-changed"
 
-RESTORE, LEAVE = "restore", "leave"
-DRIFT_POLICIES = (RESTORE, LEAVE)
+RESTORE, LEAVE, PROTECT = "restore", "leave", "protect"
+DRIFT_POLICIES = (RESTORE, LEAVE, PROTECT)
+#: Hand-edited fields whose overwrite would lose a person's work: kept before a restore,
+#: conflicts under "protect" (a hidden or moved module loses nothing).
+KEPT_FIELDS = (CONTENT, TITLE)
 
 
 @dataclass(frozen=True)
 class Policy:
     """How the sync treats hand changes and modules no longer in the pack."""
 
-    drift: str = RESTORE  # restore | leave (report only)
+    drift: str = RESTORE  # restore (keep a copy, then overwrite) | leave (report only) | protect (conflict)
     prune: bool = False  # delete (instead of hide) modules removed from the pack
 
     def __post_init__(self) -> None:
@@ -74,10 +79,16 @@ class Action:
     module: DesiredModule | None = None
     remote: RemoteModule | None = None
     position: int = -1  # where a created module goes among its section's pushed modules
+    drifted: tuple[str, ...] = ()  # fields changed by hand since our last write (content, title, …)
 
     @property
     def writes(self) -> bool:
-        return self.kind not in (UNCHANGED, DRIFT)
+        return self.kind not in (UNCHANGED, DRIFT, CONFLICT)
+
+    @property
+    def overwrites_hand_edit(self) -> bool:
+        """A write that would replace hand-edited content or title: keep Moodle's version first."""
+        return self.kind == UPDATE and any(f in KEPT_FIELDS for f in self.drifted)
 
     @property
     def sends_content(self) -> bool:
@@ -104,6 +115,8 @@ class Action:
             data["name"] = self.name
         if self.reasons:
             data["reasons"] = list(self.reasons)
+        if self.drifted:
+            data["drifted"] = list(self.drifted)
         if self.remote is not None:
             data["cmid"] = self.remote.cmid
         return data
@@ -211,9 +224,31 @@ def _plan_module(d: DesiredModule, r: RemoteModule | None, s: ModuleRow | None, 
     reasons = module_differences(d, r, s)
     if not reasons:
         return Action(UNCHANGED, d.idnumber, d.name, module=d, remote=r)
-    drifted = any(x.startswith("drift-") for x in reasons)
-    kind = DRIFT if drifted and policy.drift == LEAVE else UPDATE
-    return Action(kind, d.idnumber, d.name, tuple(reasons), module=d, remote=r, position=position)
+    drifted = tuple(drifted_fields(d, r, s)) if any(x.startswith("drift-") for x in reasons) else ()
+    kind = UPDATE
+    if drifted and policy.drift == PROTECT and any(f in KEPT_FIELDS for f in drifted):
+        kind = CONFLICT
+    elif drifted and policy.drift != RESTORE:
+        kind = DRIFT  # leave; and under protect, a hidden or moved module (nothing would be lost)
+    return Action(kind, d.idnumber, d.name, tuple(reasons), module=d, remote=r, position=position, drifted=drifted)
+
+
+def drifted_fields(d: DesiredModule, r: RemoteModule, s: ModuleRow | None) -> list[str]:
+    """The fields Moodle changed by hand that the pack also wants otherwise: ``content``,
+    ``title``, ``section``, ``visibility`` (empty without a state to compare with)."""
+    if s is None or r.modname != d.modname:
+        return []
+    out = []
+    if d.fingerprint != r.fingerprint and r.fingerprint != s.fingerprint:
+        out.append(CONTENT)
+    if d.modname != "label" and d.name != r.name and r.name != s.name:
+        out.append(TITLE)
+    if d.section != r.section and r.section != s.section:
+        out.append(SECTION)
+    shown = r.visible and not r.stealth
+    if d.visible != shown and s.visible != shown:
+        out.append(VISIBILITY)
+    return out
 
 
 def module_differences(d: DesiredModule, r: RemoteModule, s: ModuleRow | None) -> list[str]:

@@ -87,6 +87,9 @@ class Reporter:
 
     def failure_group(self, group: FailureGroup) -> None: ...
 
+    def kept(self, record: dict) -> None:
+        """A hand edit kept (``bridge.drift.store.DriftRecord.listing`` + ``overwritten``)."""
+
     def finish(self, summary: dict) -> None: ...
 
     def error(self, err: BaseException, exit_code: int, site: str | None = None) -> None:
@@ -95,10 +98,16 @@ class Reporter:
 
 def describe_counts(line: dict) -> str:
     """What a run did: created, updated, … failed."""
-    return tr("{create} created, {update} updated, {hide} hidden, {delete} deleted, {unchanged} unchanged, "
+    text = tr("{create} created, {update} updated, {hide} hidden, {delete} deleted, {unchanged} unchanged, "
               "{drift} drift left, {failed} failed",
               "新建 {create}，更新 {update}，隐藏 {hide}，删除 {delete}，未变 {unchanged}，保留漂移 {drift}，失败 {failed}",
               **{k: line.get(k, 0) for k in ("create", "update", "hide", "delete", "unchanged", "drift", "failed")})
+    return text + _conflicts(line)
+
+
+def _conflicts(line: dict) -> str:
+    n = line.get(P.CONFLICT, 0)
+    return tr(", {n} conflict(s) (hand edits kept in Moodle)", "，冲突 {n}（手工修改保留在 Moodle 中）", n=n) if n else ""
 
 
 def describe_plan_counts(line: dict) -> str:
@@ -106,7 +115,23 @@ def describe_plan_counts(line: dict) -> str:
     return tr("{create} to create, {update} to update, {hide} to hide, {delete} to delete, {unchanged} unchanged, "
               "{drift} drift to leave",
               "待新建 {create}，待更新 {update}，待隐藏 {hide}，待删除 {delete}，未变 {unchanged}，保留漂移 {drift}",
-              **{k: line.get(k, 0) for k in ("create", "update", "hide", "delete", "unchanged", "drift")})
+              **{k: line.get(k, 0) for k in ("create", "update", "hide", "delete", "unchanged", "drift")}) + _conflicts(line)
+
+
+def kept_text(record: dict) -> str:
+    """One kept hand edit, for people: what, whose, where the copy is, what to do."""
+    who = tr(" by {who}", "（{who}）", who=record["modified_by"]) if record.get("modified_by") else ""
+    what = ", ".join(record["changed"]) or "?"
+    if record.get("overwritten"):
+        text = tr("{course} {res}: the hand edit{who} ({what}) was overwritten by the pack's version; Moodle's version "
+                  "is kept in {path}", "{course} {res}：手工修改{who}（{what}）已被资源包的版本覆盖；Moodle 中的版本已保存到 {path}",
+                  course=record["course"], res=record["resource"], who=who, what=what, path=record["path"])
+    else:
+        text = tr("{course} {res}: hand edit{who} ({what}) left in Moodle (drift = \"protect\"): conflict; a copy is in "
+                  "{path}", "{course} {res}：手工修改{who}（{what}）保留在 Moodle 中（drift = \"protect\"）：冲突；副本在 {path}",
+                  course=record["course"], res=record["resource"], who=who, what=what, path=record["path"])
+    return text + "\n  " + tr("certbridge drift show {id} · certbridge drift adopt {id} (into the pack)",
+                              "certbridge drift show {id} · certbridge drift adopt {id}（写回资源包）", id=record["id"])
 
 
 def error_text(err: BaseException, site: str | None = None) -> str:
@@ -169,6 +194,9 @@ class TextReporter(Reporter):
             text += "\n  " + group.hint
         self._write(text)
 
+    def kept(self, record: dict) -> None:
+        self._write(kept_text(record))
+
     def finish(self, summary: dict) -> None:
         if self.tty and self.total:
             with self._lock:
@@ -212,6 +240,9 @@ class JsonReporter(Reporter):
     def failure_group(self, group: FailureGroup) -> None:
         self._emit("failure_group", kind=group.kind, message=group.message, hint=group.hint, count=len(group.idnumbers),
                    idnumbers=group.idnumbers)
+
+    def kept(self, record: dict) -> None:
+        self._emit("kept", **record)
 
     def finish(self, summary: dict) -> None:
         self._emit("summary", **summary)

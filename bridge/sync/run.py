@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bridge.config import Config, Site, insecure_warning, is_tls_error, tls_hint
+from bridge.drift.keep import Keeper
+from bridge.drift.store import drift_root
+from bridge.drift.sync import keep_conflicts, prune_kept
 from bridge.errors import BridgeError, ExitCode, write_error
 from bridge.gcpause import paused_gc
 from bridge.i18n import tr
@@ -263,7 +266,8 @@ def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporte
             with paused_gc():  # packs, desired state and plan: many small acyclic objects
                 plan = build_plan(config, site, options, store, client, reporter, writing=True)
             check_limits(plan, options)
-            summary = _apply(plan, site, options, store, client, reporter, run_id, started)
+            summary = _apply(plan, site, options, store, client, reporter, run_id, started,
+                             drift_root(config.state_dir))
             status = "ok" if summary["exit_code"] == 0 else "failed"
             return summary
         except BridgeError:
@@ -274,10 +278,13 @@ def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporte
 
 
 def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, client: MoodleClient,
-           reporter: Reporter, run_id: str, started: float) -> dict:
+           reporter: Reporter, run_id: str, started: float, drift_dir: Path) -> dict:
     jobs = [CourseJob(w.desired, w.plan) for w in plan.courses if w.plan.writes]
-    if jobs:
+    keeper = Keeper(client, drift_dir, site.name, run_id=run_id, policy=plan.policy.drift,
+                    pack_dirs={w.pack.id: w.pack.root for w in plan.courses})
+    if jobs or any(w.plan.counts()[P.CONFLICT] for w in plan.courses):
         client.require_plugin()  # before any write: one clear message, and the site's upload limit
+    conflicts = keep_conflicts(keeper, [(w.desired, w.plan) for w in plan.courses], reporter)
     reporter.start(site.name, sum(len(j.plan.writes) for j in jobs))
 
     def on_course(job: CourseJob) -> None:
@@ -285,7 +292,7 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
 
     executor = Executor(client, store, run_id, workers=options.workers or site.workers,
                         on_result=lambda job, result: reporter.action(job.plan.shortname, result), on_course=on_course,
-                        tmp_root=store.path.with_name(store.path.name + ".tmp"))
+                        tmp_root=store.path.with_name(store.path.name + ".tmp"), keeper=keeper)
     applying = time.perf_counter()
     executor.apply(jobs)
     plan.timings["apply"] = time.perf_counter() - applying
@@ -301,6 +308,10 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
     figures = _record_figures(plan, written, site, store, client, options.workers or site.workers)
     plan.timings["record"] = time.perf_counter() - recording
     failed = [r for r in results if not r.ok and not r.skipped]
+    kept = [r.kept for r in results if r.kept is not None] + conflicts
+    for record in kept:
+        reporter.kept(record.listing() | {"overwritten": record.overwritten, "policy": record.policy})
+    pruned = prune_kept(drift_dir, site, reporter)
     course_errors = [w for w in plan.courses if w.plan.error]
     for work in course_errors:
         reporter.message(f"{work.desired.shortname}: {work.plan.error}", level="error")
@@ -324,14 +335,15 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
         exit_code = executor.aborted.exit_code
     elif plan.invalid:
         exit_code = ExitCode.INVALID_INPUT
-    elif failed or course_errors or totals["skipped"]:
+    elif failed or course_errors or totals["skipped"] or totals[P.CONFLICT]:
         exit_code = ExitCode.FAILURES
     else:
         exit_code = ExitCode.OK
     summary = {"site": site.name, "run_id": run_id, "summary": totals,
                "courses": [course_line(w.plan, _results_of(jobs, w.plan), _courseid_of(jobs, w.plan))
                            | {"figures": figures.get(w.desired.shortname)} for w in plan.courses],
-               "invalid": plan.invalid, "calls": client.stats.as_dict(),
+               "invalid": plan.invalid, "kept": [r.listing() | {"overwritten": r.overwritten} for r in kept],
+               "pruned": [r.listing() for r in pruned], "calls": client.stats.as_dict(),
                "timings_s": {k: round(v, 3) for k, v in plan.timings.items()}, "exit_code": int(exit_code),
                "duration_s": round(time.monotonic() - started, 3)}
     reporter.finish(summary)

@@ -1,15 +1,18 @@
 """The companion plugin's functions (``local_certbridge_*``), exactly as docs/plugin-api.md says."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from typing import Any
+from urllib.parse import quote
 
 from bridge.sandbox import courses, files
 from bridge.sandbox.errors import MissingRecord, WSError, invalid_parameter
 from bridge.sandbox.functions.registry import PLUGIN_VERSION, Call, wsfunction
 from bridge.sandbox.protocol import DEFAULT, INT, RAW, TEXT, Multiple, Single, Value
-from bridge.sandbox.quizxml import SUPPORTED_QTYPES, QuizImportError, parse_questions
+from bridge.sandbox.quizxml import SUPPORTED_QTYPES, QuizImportError, parse_questions, question_elements
+from bridge.sandbox.store import ADMIN_USERID
 
 API_VERSION = 2  # 2: upsert_modules
 MODTYPES = ("label", "page", "quiz", "resource", "url")
@@ -30,7 +33,7 @@ def _plugin_error(errorcode: str, message: str) -> WSError:
 @wsfunction("local_certbridge_get_info", version=PLUGIN_VERSION)
 def get_info(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     call.require_admin(SYNC_CAPABILITY)
-    return {"component": "local_certbridge", "plugin_version": int(PLUGIN_VERSION), "plugin_release": "1.4.0",
+    return {"component": "local_certbridge", "plugin_version": int(PLUGIN_VERSION), "plugin_release": "1.5.0",
             "api_version": API_VERSION, "moodle_version": 2025100600, "moodle_release": "5.1+ (Build: 20251017)",
             "modtypes": list(MODTYPES), "qtypes": list(SUPPORTED_QTYPES),
             "maxbytes": int(call.store.meta("maxbytes", "0"))}
@@ -145,6 +148,7 @@ def _upsert(call: Call, course: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any
         db.execute("UPDATE modules SET name=?, intro=?, content=?, externalurl=?, timemodified=? WHERE id=?",
                    (name, p["intro"], fields["content"], fields["externalurl"], int(time.time()), cmid))
         courses.set_module_visible(db, cmid, visible, 1)
+    db.execute("DELETE FROM meta WHERE name=?", (_EDITOR_KEY.format(cmid=cmid),))  # now changed by this user
     if mainfile is not None:
         contextid = db.execute("SELECT contextid FROM modules WHERE id=?", (cmid,)).fetchone()[0]
         files.replace_area_from_draft(db, mainfile, contextid=contextid, component="mod_resource",
@@ -239,3 +243,59 @@ def delete_module(call: Call, p: dict[str, Any]) -> dict[str, Any]:
         return {"deleted": False, "cmid": 0}
     courses.delete_module(call.db, row[0])
     return {"deleted": True, "cmid": row[0]}
+
+
+@wsfunction("local_certbridge_export_module", {"cmid": INT()}, version=PLUGIN_VERSION)
+def export_module(call: Call, p: dict[str, Any]) -> dict[str, Any]:
+    db = call.db
+    cm = db.execute("SELECT * FROM modules WHERE id=? AND deletioninprogress=0", (p["cmid"],)).fetchone()
+    if cm is None:
+        raise MissingRecord("course_modules", "SELECT * FROM {course_modules} WHERE id = ?", [p["cmid"]])
+    _course(call, cm["course"])
+    if cm["modname"] not in MODTYPES:
+        raise invalid_parameter(f"Unsupported module type: {cm['modname']}")
+    by = hand_editor(call.store, cm["id"])
+    out: dict[str, Any] = {
+        "cmid": cm["id"], "idnumber": cm["idnumber"] or "", "modname": cm["modname"], "name": cm["name"],
+        "intro": cm["intro"], "content": cm["content"] if cm["modname"] == "page" else "",
+        "externalurl": cm["externalurl"] if cm["modname"] == "url" else "", "filename": "", "filesize": 0,
+        "contenthash": "", "fileurl": "", "questionsxml": "", "questioncount": 0,
+        "timemodified": cm["timemodified"], "modifiedby": by["name"], "modifiedbyid": by["id"],
+        "fingerprint": courses.compute_fingerprint(db, cm)}
+    if cm["modname"] == "resource":
+        main = files.area_files(db, cm["contextid"], "mod_resource", "content")
+        if main:
+            f = main[0]
+            out.update(filename=f["filename"], filesize=f["filesize"], contenthash=f["contenthash"],
+                       fileurl=f"{call.site_url}/webservice/pluginfile.php/{cm['contextid']}/mod_resource/content/0"
+                               f"{f['filepath']}{quote(f['filename'])}")
+    elif cm["modname"] == "quiz":
+        out["questionsxml"], out["questioncount"] = export_questions(call.store, db, cm["id"])
+    return out
+
+
+#: Who last changed a module, as the sandbox remembers it (Moodle reads its log store).
+_EDITOR_KEY = "modifiedby:{cmid}"
+
+
+def hand_editor(store, cmid: int) -> dict[str, Any]:
+    raw = store.meta(_EDITOR_KEY.format(cmid=cmid))
+    return json.loads(raw) if raw else {"id": ADMIN_USERID, "name": "Admin User"}
+
+
+def export_questions(store, db: sqlite3.Connection, cmid: int) -> tuple[str, int]:
+    """The quiz's questions as Moodle XML, like qformat_xml's export: each question still in
+    the quiz, as the imported file described it (the sandbox keeps only a summary per
+    question, so the full text comes from the file of the last import)."""
+    rows = db.execute("SELECT name FROM questions WHERE cmid=? ORDER BY slot", (cmid,)).fetchall()
+    imported = db.execute("SELECT fingerprint FROM quiz_imports WHERE cmid=?", (cmid,)).fetchone()
+    if not rows or imported is None:
+        return "", 0
+    elements = question_elements(store.blob_path(imported["fingerprint"]).read_bytes())
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
+    for row in rows:
+        match = next((i for i, (name, _) in enumerate(elements) if name == row["name"]), None)
+        if match is not None:
+            parts.append(f"<!-- question: {cmid}  -->\n  " + elements.pop(match)[1] + "\n")
+    parts.append("</quiz>\n")
+    return "\n".join(parts), len(rows)

@@ -13,7 +13,7 @@ from bridge.sandbox.store import Store
 
 CORE_VERSION = "2025100600.02"
 MOD_VERSION = "2025100600"
-PLUGIN_VERSION = "2026113004"
+PLUGIN_VERSION = "2026113005"
 
 _WRITE = re.compile(r"create|update|delete|edit|upsert|import|ensure|upload|_set_")
 

@@ -25,8 +25,8 @@
 defined('MOODLE_INTERNAL') || die();
 
 $plugin->component = 'local_certbridge';
-$plugin->version   = 2026113004;
-$plugin->release   = '1.4.0';
+$plugin->version   = 2026113005;
+$plugin->release   = '1.5.0';
 $plugin->requires  = 2024100700;   // Moodle 4.5.
 $plugin->supported = [405, 501];
 $plugin->maturity  = MATURITY_STABLE;

@@ -63,6 +63,12 @@ $functions = [
         'type' => 'read',
         'capabilities' => 'local/certbridge:sync, moodle/course:manageactivities',
     ],
+    'local_certbridge_export_module' => [
+        'classname' => 'local_certbridge\external\export_module',
+        'description' => 'What one module holds, as stored (a quiz\'s questions as Moodle XML), to keep a hand edit.',
+        'type' => 'read',
+        'capabilities' => 'local/certbridge:sync, moodle/course:manageactivities, moodle/question:viewall',
+    ],
     'local_certbridge_delete_module' => [
         'classname' => 'local_certbridge\external\delete_module',
         'description' => 'Delete the module with an idnumber inside a prefix.',
@@ -93,6 +99,7 @@ $services = [
             'local_certbridge_upsert_modules',
             'local_certbridge_import_questions',
             'local_certbridge_get_modules',
+            'local_certbridge_export_module',
             'local_certbridge_delete_module',
             'local_certbridge_set_course_plan',
             'local_certbridge_get_report',

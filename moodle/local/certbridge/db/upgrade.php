@@ -43,5 +43,10 @@ function xmldb_local_certbridge_upgrade($oldversion) {
         upgrade_plugin_savepoint(true, 2026113001, 'local', 'certbridge');
     }
 
+    if ($oldversion < 2026113005) {
+        // Function local_certbridge_export_module: no table changes; the upgrade registers it in the service.
+        upgrade_plugin_savepoint(true, 2026113005, 'local', 'certbridge');
+    }
+
     return true;
 }

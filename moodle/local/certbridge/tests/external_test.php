@@ -19,6 +19,7 @@ namespace local_certbridge;
 use core_external\external_api;
 use local_certbridge\external\delete_module;
 use local_certbridge\external\ensure_sections;
+use local_certbridge\external\export_module;
 use local_certbridge\external\get_info;
 use local_certbridge\external\get_modules;
 use local_certbridge\external\import_questions;
@@ -41,6 +42,7 @@ use local_certbridge\external\upsert_modules;
  * @covers     \local_certbridge\external\import_questions
  * @covers     \local_certbridge\external\get_modules
  * @covers     \local_certbridge\external\delete_module
+ * @covers     \local_certbridge\external\export_module
  */
 final class external_test extends \advanced_testcase {
     /** @var string idnumber prefix used by these tests */
@@ -164,7 +166,7 @@ final class external_test extends \advanced_testcase {
         $this->setAdminUser();
         $info = $this->call(get_info::class);
         $this->assertSame('local_certbridge', $info['component']);
-        $this->assertSame(2026113004, $info['plugin_version']);
+        $this->assertSame(2026113005, $info['plugin_version']);
         $this->assertSame(2, $info['api_version']);
         $this->assertSame((int) $CFG->version, $info['moodle_version']);
         $this->assertSame(['label', 'page', 'quiz', 'resource', 'url'], $info['modtypes']);
@@ -537,5 +539,60 @@ final class external_test extends \advanced_testcase {
             $this->assertNotFalse($lock, 'the course lock was kept after the write failed');
             $lock->release();
         }
+    }
+
+    public function test_export_module_returns_each_kind_as_stored(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $page = $this->upsert($course->id, 'page', 'page', ['content' => "<p>你好</p>\n", 'intro' => '<p>Intro</p>']);
+        $url = $this->upsert($course->id, 'url', 'url', ['externalurl' => 'https://example.com/a']);
+        $label = $this->upsert($course->id, 'label', 'label', ['intro' => '<p>Note</p>']);
+        $resource = $this->upsert(
+            $course->id,
+            'res',
+            'resource',
+            ['draftitemid' => $this->draft('a.bin', "\x00\xffbytes"), 'filename' => 'a.bin']
+        );
+        $quiz = $this->upsert($course->id, 'quiz', 'quiz');
+        $this->import($quiz['cmid'], self::QUIZ_XML);
+
+        $exported = $this->call(export_module::class, ['cmid' => $page['cmid']]);
+        $this->assertSame("<p>你好</p>\n", $exported['content']);
+        $this->assertSame('<p>Intro</p>', $exported['intro']);
+        $this->assertSame(self::PREFIX . 'page', $exported['idnumber']);
+        $this->assertSame($page['fingerprint'], $exported['fingerprint']);
+        $this->assertGreaterThan(0, $exported['timemodified']);
+        $this->assertSame('https://example.com/a', $this->call(export_module::class, ['cmid' => $url['cmid']])['externalurl']);
+        $this->assertSame('<p>Note</p>', $this->call(export_module::class, ['cmid' => $label['cmid']])['intro']);
+
+        $file = $this->call(export_module::class, ['cmid' => $resource['cmid']]);
+        $this->assertSame(['a.bin', 7, sha1("\x00\xffbytes")], [$file['filename'], $file['filesize'], $file['contenthash']]);
+        $this->assertStringContainsString('/webservice/pluginfile.php/', $file['fileurl']);
+        $this->assertStringNotContainsString('token', $file['fileurl']);
+
+        $questions = $this->call(export_module::class, ['cmid' => $quiz['cmid']]);
+        $this->assertSame(2, $questions['questioncount']);
+        $xml = new \SimpleXMLElement($questions['questionsxml']);
+        $this->assertSame(['TF', 'SA'], array_map(fn($q) => (string) $q->name->text, $xml->xpath('//question')));
+    }
+
+    public function test_export_module_of_an_emptied_quiz_is_empty(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $quiz = $this->upsert($course->id, 'quiz', 'quiz');
+        $exported = $this->call(export_module::class, ['cmid' => $quiz['cmid']]);
+        $this->assertSame(['', 0], [$exported['questionsxml'], $exported['questioncount']]);
+    }
+
+    public function test_export_module_needs_the_plugin_capability(): void {
+        $this->resetAfterTest();
+        $this->setAdminUser();
+        $course = $this->getDataGenerator()->create_course(['numsections' => 1]);
+        $page = $this->upsert($course->id, 'page', 'page', ['content' => '<p>x</p>']);
+        $this->setUser($this->getDataGenerator()->create_and_enrol($course, 'editingteacher'));
+        $this->expectException(\required_capability_exception::class);
+        export_module::execute($page['cmid']);
     }
 }

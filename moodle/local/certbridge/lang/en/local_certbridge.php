@@ -33,6 +33,7 @@ $string['certbridge:sync'] = 'Publish and update certbridge-managed activities';
 $string['certbridge:viewcategoryreport'] = 'See the resource completion of every course in a category';
 $string['certbridge:viewreport'] = 'See the resource completion report of a course';
 $string['certbridge_coursebusy'] = 'Another certbridge write to course {$a} is still running; try again later.';
+$string['certbridge_exportfailed'] = 'The quiz\'s questions could not be exported.';
 $string['certbridge_importfailed'] = 'The question import failed: {$a}';
 $string['certbridge_noplan'] = 'Course {$a} has no certbridge plan yet: run certbridge sync for it.';
 $string['certbridge_notindraft'] = 'The file {$a->filename} is not in draft area {$a->draftitemid}.';

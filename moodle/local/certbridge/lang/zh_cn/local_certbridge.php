@@ -33,6 +33,7 @@ $string['certbridge:sync'] = '发布和更新由 certbridge 管理的活动';
 $string['certbridge:viewcategoryreport'] = '查看类别中所有课程的资源上线情况';
 $string['certbridge:viewreport'] = '查看课程的资源上线情况报告';
 $string['certbridge_coursebusy'] = '课程 {$a} 中另一个 certbridge 写操作仍在进行，请稍后重试。';
+$string['certbridge_exportfailed'] = '无法导出测验的题目。';
 $string['certbridge_importfailed'] = '题目导入失败：{$a}';
 $string['certbridge_noplan'] = '课程 {$a} 尚无 certbridge 计划：请先对它运行 certbridge sync。';
 $string['certbridge_notindraft'] = '草稿区 {$a->draftitemid} 中没有文件 {$a->filename}。';
