@@ -88,6 +88,7 @@ def fix_file(path: Path) -> FixResult:
         new_text = _fix_backslashes(new_text, result)
     if not result.changes:
         return result
+    result.changes.sort(key=_position)  # in file order, the encoding (no position) first
     result.backup = _backup(path)
     _write(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
     if suffix == ".toml":
@@ -121,6 +122,11 @@ def _fix_backslashes(text: str, result: FixResult) -> str:
                 i += 1
         lines[number - 1] = "".join(chars)
     return "\n".join(lines)
+
+
+def _position(change: str) -> tuple[int, int]:
+    found = re.match(r"(\d+):(\d+)", change)
+    return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
 
 
 def _looks_like_path(string: str) -> bool:

@@ -64,7 +64,7 @@ def test_lang_after_help_still_counts():
 
 
 def test_plan_words_are_translated():
-    from bridge.cli.words import word
+    from bridge.words import word
 
     set_lang("zh")
     assert [word(w) for w in ("create", "new", "reachable", "token", "ready", "planned", "page")] == [

@@ -318,3 +318,29 @@ def test_report_counts_kept_hand_edits_per_course(world):
     cli(world, "drift", "adopt", by_resource(world)["note"]["id"])
     again = json.loads(cli(world, "report", str(folder), "--format", "json").output)
     assert again["courses"][0]["hand_edits"] == {"kept": 2, "in_moodle": 0}
+
+
+def test_adopting_a_reused_page_writes_its_home_pack_and_says_so(world):
+    sb, folder, _ = world
+    home = folder.parent / "shared"
+    (home / "pages").mkdir(parents=True)
+    (home / "pages" / "guide.html").write_text("<p>学习指南</p>\n", "utf-8")
+    (home / "pack.toml").write_text('[pack]\nid = "shared"\ntitle = "共享库"\nversion = "1.0.0"\n'
+                                    'owners = ["T <t@example.edu.cn>"]\nkind = "library"\n\n[[sections]]\n'
+                                    'title = "通用"\n\n  [[sections.resources]]\n  id = "guide"\n  type = "page"\n'
+                                    '  title = "学习指南"\n  source = "pages/guide.html"\n', "utf-8")
+    with open(folder / "pack.toml", "a", encoding="utf-8") as toml:
+        toml.write('\n  [[sections.resources]]\n  id = "guide"\n  use = "shared:guide"   # reused\n')
+    assert sync(world).exit_code == 0
+    sb.admin.set_module_content(idn("guide"), "<p>学习指南（修订）</p>\n")
+    sb.admin.rename_module(idn("guide"), "学习指南（本课）")
+    assert sync(world, "--drift", "protect").exit_code == ExitCode.FAILURES
+    record = by_resource(world)["guide"]
+    result = cli(world, "drift", "adopt", record["id"])
+    assert result.exit_code == 0, result.output
+    assert "every course using it gets this version" in result.output
+    assert (home / "pages" / "guide.html").read_text("utf-8") == "<p>学习指南（修订）</p>\n"  # content: its home
+    entry = tomllib.loads((folder / "pack.toml").read_text("utf-8"))["sections"][0]["resources"][-1]
+    assert entry == {"id": "guide", "use": "shared:guide", "title": "学习指南（本课）"}  # title: this course only
+    assert "# reused" in (folder / "pack.toml").read_text("utf-8")
+    assert sync(world, "--drift", "protect").exit_code == 0

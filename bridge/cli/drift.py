@@ -60,7 +60,7 @@ def list_command(config_path, site_name, course, fmt) -> None:
         return
     status = {"adopted": tr("adopted", "已写回"), "overwritten": tr("overwritten", "已覆盖"),
               "in-moodle": tr("in Moodle", "仍在 Moodle")}
-    rows = [[r.id, r.course, r.resource, r.title, ",".join(r.changed), _when(r.moodle.get("timemodified")),
+    rows = [[r.id, r.course, r.resource, r.title, store.changed_words(r.changed), _when(r.moodle.get("timemodified")),
              r.moodle.get("modifiedby") or "", status[r.status], str(r.copy_path or r.path)] for r in records]
     headers = [tr("id", "id"), tr("course", "课程"), tr("resource", "资源"), tr("title", "标题"), tr("changed", "改动"),
                tr("modified", "修改时间"), tr("by", "修改人"), tr("status", "状态"), tr("kept copy", "保留副本")]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo, echo_json, handle_errors
-from bridge.cli.words import word
+from bridge.words import word
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
 from bridge.textwidth import pad

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from bridge.drift.adopt import locate
-from bridge.drift.store import DriftError, DriftRecord
+from bridge.drift.store import DriftError, DriftRecord, changed_words
 from bridge.errors import BridgeError
 from bridge.i18n import tr
 from bridge.render.desired import build_payload
@@ -53,7 +53,7 @@ def describe(record: DriftRecord) -> list[str]:
         f"{record.id}  {record.course}  {record.resource}  ({record.modname})",
         tr("title in Moodle: {t}", "Moodle 中的标题：{t}", t=moodle.get("name", "")),
         tr("title in the pack: {t}", "资源包中的标题：{t}", t=record.certbridge.get("name", "")),
-        tr("changed by hand: {what}", "手工修改：{what}", what=", ".join(record.changed) or "-"),
+        tr("changed by hand: {what}", "手工修改：{what}", what=changed_words(record.changed)),
         tr("modified in Moodle: {when}{who}", "Moodle 中的修改时间：{when}{who}", when=when(moodle.get("timemodified")),
            who=tr(" by {w}", "，修改人 {w}", w=moodle["modifiedby"]) if moodle.get("modifiedby") else ""),
         tr("kept: {when} (policy {policy})", "保存时间：{when}（策略 {policy}）", when=when(record.kept_at),

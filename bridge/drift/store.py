@@ -96,6 +96,12 @@ class DriftError(BridgeError):
     exit_code = ExitCode.INVALID_INPUT
 
 
+def changed_words(changed: list[str]) -> str:
+    """What changed, for people: ``content, title`` / ``内容、标题``."""
+    words = {"content": tr("content", "内容"), "title": tr("title", "标题"), "description": tr("description", "描述")}
+    return tr(", ", "、").join(words.get(c, c) for c in changed) or "-"
+
+
 def record_id(site: str, course: str, idnumber: str, stamp: str) -> str:
     return hashlib.sha1(f"{site}\0{course}\0{idnumber}\0{stamp}".encode()).hexdigest()[:10]
 

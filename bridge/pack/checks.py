@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from bridge.i18n import tr
 from bridge.pack.model import Pack, Resource
 from bridge.pack.problems import Problem, ProblemList
+from bridge.words import word
 from bridge.safefile import regular_file_problem
 
 DEFAULT_MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -85,8 +86,8 @@ def _check_ready(pack: Pack, resource: Resource, problems: ProblemList, max_byte
 def _no_content(resource: Resource, problems: ProblemList, key: str) -> None:
     problems.add(resource.line_of("id"), "no-content",
                  tr("The ready {type} '{id}' has no content: set '{key}', or mark it status = \"planned\".",
-                    "状态为 ready 的{type}资源“{id}”没有内容：请设置“{key}”，或标记为 status = \"planned\"。",
-                    type=resource.type, id=resource.id, key=key))
+                    "已就绪（status = \"ready\"）的{type}资源“{id}”没有内容：请设置“{key}”，或标记为 status = \"planned\"。",
+                    type=word(resource.type), id=resource.id, key=key))
 
 
 def _check_file(resource: Resource, problems: ProblemList, max_bytes: int) -> bool:

@@ -121,7 +121,9 @@ def describe_plan_counts(line: dict) -> str:
 def kept_text(record: dict) -> str:
     """One kept hand edit, for people: what, whose, where the copy is, what to do."""
     who = tr(" by {who}", "（{who}）", who=record["modified_by"]) if record.get("modified_by") else ""
-    what = ", ".join(record["changed"]) or "?"
+    from bridge.drift.store import changed_words
+
+    what = changed_words(record["changed"])
     if record.get("overwritten"):
         text = tr("{course} {res}: the hand edit{who} ({what}) was overwritten by the pack's version; Moodle's version "
                   "is kept in {path}", "{course} {res}：手工修改{who}（{what}）已被资源包的版本覆盖；Moodle 中的版本已保存到 {path}",

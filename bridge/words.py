@@ -1,5 +1,5 @@
-"""Values shown in command output (action kinds, reasons, doctor checks, resource types
-and statuses) in the message language: Chinese output is Chinese all the way."""
+"""Values shown to people (plan actions and reasons, doctor checks, resource types and
+statuses) in the message language: Chinese output is Chinese all the way."""
 from __future__ import annotations
 
 from bridge.i18n import tr
@@ -8,6 +8,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     # plan actions and their reasons
     "create": ("create", "新建"), "update": ("update", "更新"), "hide": ("hide", "隐藏"),
     "delete": ("delete", "删除"), "unchanged": ("unchanged", "未变"), "drift": ("drift", "漂移"),
+    "conflict": ("conflict", "冲突"),
     "create_course": ("create course", "新建课程"), "ensure_sections": ("set sections", "设置章节"),
     "set_plan": ("store plan", "保存计划"),
     "content": ("content", "内容"), "title": ("title", "标题"), "visibility": ("visibility", "可见性"),
