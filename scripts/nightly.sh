@@ -3,7 +3,8 @@
 # stdout: the sync's JSON lines (one object per line), for journald or a log file.
 # stderr: nothing when all went well; one line per problem otherwise (so cron mails only
 # failures, and a systemd unit's status says what failed).
-# Exit code: the sync's (docs/sync.md): 0 ok, 1 some resources failed, 2 invalid pack,
+# Exit code: the sync's (docs/sync.md): 0 ok, 1 some resources failed or a hand edit is a
+# conflict (drift = protect), 2 invalid pack,
 # 3 site unusable, 4 another run holds the lock, 5 a safety limit stopped the run,
 # 6 state unusable, 130 interrupted; 127: certbridge itself was not found.
 #
@@ -43,7 +44,7 @@ if [ -n "${CERTBRIDGE_REPORT_DIR:-}" ] && [ "$status" -ne 4 ] && [ "$status" -ne
 fi
 case "$status" in
   0) ;;
-  1) why="some resources failed (or the disk is full) / 部分资源同步失败（或磁盘已满）" ;;
+  1) why="some resources failed (or the disk is full), or a teacher's edit in Moodle is a conflict under drift = protect: certbridge drift list, then drift adopt ID or sync --drift restore / 部分资源同步失败（或磁盘已满），或教师在 Moodle 中的修改成为冲突：certbridge drift list" ;;
   2) why="invalid pack or config, run certbridge validate / 资源包或配置有误" ;;
   3) why="the site cannot be used, run certbridge doctor / 站点不可用" ;;
   4) why="another run holds the lock / 另一运行持有锁" ;;
@@ -53,6 +54,6 @@ case "$status" in
   *) why="unexpected failure / 意外错误" ;;
 esac
 if [ "$status" -ne 0 ]; then
-  echo "certbridge nightly: sync exit $status: $why (details: the JSON log's \"error\", \"failure_group\" and \"summary\" lines)" >&2
+  echo "certbridge nightly: sync exit $status: $why (details: the JSON log's \"error\", \"failure_group\", \"kept\" and \"summary\" lines)" >&2
 fi
 exit "$status"

@@ -138,9 +138,12 @@ def test_protect_reports_conflicts_until_adopted_or_restored(world):
     assert summary["summary"]["conflict"] == 6 and summary["summary"]["update"] == 0
     assert content(sb, "intro")["content"] == "<p>张老师改正了错别字</p>\n"  # not overwritten
     assert {r["status"] for r in records(world)} == {"in-moodle"}
-    # Each run reports them again, without keeping a second copy of the same version.
+    # Each run reports them again, without keeping a second copy of the same version (nor
+    # asking Moodle for it again: a standing conflict costs nothing).
+    sb.admin.reset_calls()
     assert sync(world, "--drift", "protect").exit_code == ExitCode.FAILURES
     assert len(records(world)) == 6
+    assert [c.wsfunction for c in sb.admin.calls()] == ["local_certbridge_get_modules"]
     plan = json.loads(cli(world, "plan", str(world[1]), "--drift", "protect", "--format", "json").output)
     conflict = next(a for a in plan["courses"][0]["actions"] if a["idnumber"] == idn("intro"))
     assert conflict["kind"] == "conflict" and conflict["drifted"] == ["content"]

@@ -282,7 +282,7 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
     jobs = [CourseJob(w.desired, w.plan) for w in plan.courses if w.plan.writes]
     keeper = Keeper(client, drift_dir, site.name, run_id=run_id, policy=plan.policy.drift,
                     pack_dirs={w.pack.id: w.pack.root for w in plan.courses})
-    if jobs or any(w.plan.counts()[P.CONFLICT] for w in plan.courses):
+    if jobs:
         client.require_plugin()  # before any write: one clear message, and the site's upload limit
     conflicts = keep_conflicts(keeper, [(w.desired, w.plan) for w in plan.courses], reporter)
     reporter.start(site.name, sum(len(j.plan.writes) for j in jobs))
