@@ -347,3 +347,15 @@ def test_adopting_a_reused_page_writes_its_home_pack_and_says_so(world):
     assert entry == {"id": "guide", "use": "shared:guide", "title": "学习指南（本课）"}  # title: this course only
     assert "# reused" in (folder / "pack.toml").read_text("utf-8")
     assert sync(world, "--drift", "protect").exit_code == 0
+
+
+def test_doctor_warns_when_the_plugin_cannot_keep_hand_edits(world, monkeypatch):
+    import bridge.sandbox.functions.plugin as sandbox_plugin
+
+    ok = json.loads(cli(world, "doctor", "--format", "json").output)["default"]
+    assert "hand-edits" not in {c["check"] for c in ok}
+    monkeypatch.setattr(sandbox_plugin, "PLUGIN_VERSION", "2026113004")  # the release before export_module
+    world[0].admin.set_debug(False)  # a write: the sandbox's cached replies are dropped
+    checks = {c["check"]: c for c in json.loads(cli(world, "doctor", "--format", "json").output)["default"]}
+    assert checks["hand-edits"]["status"] == "warning" and "1.5.0" in checks["hand-edits"]["fix"]
+    assert checks["functions"]["status"] == "ok"

@@ -17,6 +17,9 @@ MIN_PLUGIN_VERSION = 2026112800
 #: The first plugin build that stores course plans and reports inside Moodle
 #: (``set_course_plan``, ``get_report``); older ones still sync.
 PLANS_PLUGIN_VERSION = 2026113001
+#: The first plugin build with ``export_module``: a teacher's hand edit is kept before a sync
+#: overwrites it (docs/drift.md). With an older one such a module is left alone, reported.
+EXPORT_PLUGIN_VERSION = 2026113005
 
 GET_INFO = PLUGIN_PREFIX + "get_info"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bridge.config import Site, insecure_warning, is_tls_error, tls_hint
 from bridge.errors import BridgeError
 from bridge.i18n import tr
-from bridge.moodle.compat import BATCH_API_VERSION, GET_INFO
+from bridge.moodle.compat import BATCH_API_VERSION, EXPORT_PLUGIN_VERSION, GET_INFO
 from bridge.moodle.errors import (
     InvalidToken,
     MoodleError,
@@ -91,6 +91,16 @@ def run_doctor(site: Site, client_factory) -> list[Check]:
                 needed.append(PLUGIN_PREFIX + "upsert_modules")  # sync batches its writes with it
             checks.append(Check("plugin", OK, f"local_certbridge {plugin.plugin_release} ({plugin.plugin_version}), "
                                               f"API {plugin.api_version}"))
+            if plugin.plugin_version >= EXPORT_PLUGIN_VERSION:
+                needed.append(PLUGIN_PREFIX + "export_module")  # keeps a teacher's hand edit before restoring
+            else:
+                checks.append(Check("hand-edits", WARN, tr(
+                    "this plugin cannot export a module, so a teacher's edit in Moodle cannot be kept: the sync "
+                    "leaves such a module alone and reports it", "此插件无法导出模块，教师在 Moodle 中的修改无法保存："
+                    "同步将不改动这类模块并报告它们"), tr(
+                    "Upgrade local_certbridge to 1.5.0 ({v}) or later (certbridge plugin zip).",
+                    "请将 local_certbridge 升级到 1.5.0（{v}）或更高版本（certbridge plugin zip）。",
+                    v=EXPORT_PLUGIN_VERSION)))
         except (PluginMissing, PluginIncompatible) as err:
             checks.append(Check("plugin", FAIL, err.message, _fix(err)))
         except MoodleError as err:
