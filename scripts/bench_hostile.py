@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark hostile pack input (issue 11): a quiz file of a million one-line questions
-(within the 20 MiB size limit) and the same count as Moodle XML, validated by the CLI.
+(within the 20 MiB size limit), the same with IME punctuation in every answer block, and
+the same count as Moodle XML, validated by the CLI.
 
 Each case runs ``certbridge quiz check`` and ``certbridge validate`` of a one-resource
 pack in a fresh process and reports the exit code, wall time and peak RSS of that process
@@ -56,16 +57,17 @@ def main() -> None:
         folder = Path(tmp) / "bomb"
         folder.mkdir()
         (folder / "q.gift").write_text("".join(f"Q{i}{{T}}\n\n" for i in range(args.questions)), "utf-8")
+        (folder / "ime.gift").write_text("".join(f"Q{i}{{＝A ～B}}\n\n" for i in range(args.questions)), "utf-8")
         (folder / "q.xml").write_text("<quiz>" + "<question/>" * args.questions + "</quiz>",
                                       "utf-8")
         print(f"{args.questions:,} questions: GIFT {(folder / 'q.gift').stat().st_size / 2**20:.1f} MiB, "
               f"XML {(folder / 'q.xml').stat().st_size / 2**20:.1f} MiB")
-        for name in ("q.gift", "q.xml"):
+        for name in ("q.gift", "ime.gift", "q.xml"):
             (folder / "pack.toml").write_text(PACK.format(source=name), "utf-8")
             for label, cmd in (("quiz check", [str(CERTBRIDGE), "quiz", "check", str(folder / name)]),
                                ("validate", [str(CERTBRIDGE), "validate", str(folder)])):
                 rc, seconds, mib = run(cmd)
-                print(f"{name:6} {label:10}  exit {rc}  {seconds:6.2f} s  peak RSS {mib:6.0f} MiB")
+                print(f"{name:8} {label:10}  exit {rc}  {seconds:6.2f} s  peak RSS {mib:6.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -60,14 +60,17 @@ def parse_gift(text: str, log: ProblemLog) -> list[m.Question]:
     questions: list[m.Question] = []
     lines: list[tuple[int, str]] = []
     comments: list[str] = []
+    blocks = 0
     for number, raw in enumerate(_lines(text), start=1):
         line = raw.strip()
         if not line:
-            if lines and not ime_lines.intersection(n for n, _ in lines):
-                _Block(lines, comments, log).parse_into(questions)
-                if len(questions) > MAX_QUESTIONS:  # stop early: the rest is never read
+            if lines:
+                blocks += 1
+                if blocks > MAX_QUESTIONS:  # stop early: the rest is never read
                     too_many_questions(log, lines[0][0])
                     return questions
+                if not ime_lines.intersection(n for n, _ in lines):
+                    _Block(lines, comments, log).parse_into(questions)
             lines, comments = [], []
         elif line.startswith("//"):
             comments.append(line)

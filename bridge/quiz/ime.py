@@ -48,15 +48,28 @@ class _Block:
 _ASCII = {"＃": "#", "％": "%", "：": ":", "｛": "{", "｝": "}"}
 
 
+# Any character this module looks for: most files hold none, and are not scanned further.
+_ANY_IME = re.compile("[＝～〜＃％：｛｝]")
+
+
 def find_gift_ime(text: str) -> list[Finding]:
-    """Every IME character standing where GIFT syntax is expected, in file order."""
+    """Every IME character standing where GIFT syntax is expected, in file order (in the
+    first ``MAX_QUESTIONS`` blocks: the parser stops there too)."""
+    from bridge.quiz.source import MAX_QUESTIONS
+
     found: list[Finding] = []
+    if not _ANY_IME.search(text):
+        return found
     lines: list[tuple[int, str]] = []
+    blocks = 0
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line:
             if lines:
                 found.extend(_check_block(lines))
+                blocks += 1
+                if blocks > MAX_QUESTIONS:
+                    return found
             lines = []
         elif not line.startswith("//"):
             lines.append((number, raw))
@@ -163,6 +176,8 @@ def _check_answers(block: _Block, open_at: int, close_at: int) -> None:
 def report_gift_ime(text: str, log: ProblemLog) -> set[int]:
     """Log every IME character in a GIFT syntax position; the lines holding them."""
     found = find_gift_ime(text)
+    if not found:
+        return set()
     source = text.split("\n")
     hint = tr("fix every one at once with: certbridge fix {f}", "可运行 certbridge fix {f} 一次全部改正", f=log.file)
     for f in found:
