@@ -123,3 +123,26 @@ def test_a_template_that_is_a_fifo_is_refused_without_blocking(hostile):
     os.mkfifo(target)
     [problem] = load_catalog([hostile]).problems
     assert problem.code == "template-error" and "not a regular file" in problem.message
+
+
+def test_only_packs_with_their_own_templates_pay_for_the_render_process(library, monkeypatch):
+    """Template code from a pack runs in the separate process; a pack that only fills the
+    project's templates with data renders here, in the same bounded sandbox."""
+    import bridge.render.worker as worker
+
+    started = []
+    monkeypatch.setattr(worker.RenderWorker, "_start", lambda self: started.append(self) or (_ for _ in ()).throw(
+        AssertionError("the render process was started")))
+    pack = library / "mini"
+    text = (pack / "pack.toml").read_text("utf-8").replace('template = "simple.html"', 'template = "lesson.html"')
+    (pack / "pack.toml").write_text(text, "utf-8")
+    (pack / "templates" / "simple.html").unlink()
+    (pack / "templates").rmdir()
+    catalog = load_catalog([pack])
+    assert catalog.problems == [] and started == []
+    page = next(r for r in catalog.selected()[0].resources if r.id == "page-tpl").memo["page"]
+    assert "<p>正文</p>" in page
+    os.mkdir(pack / "templates")  # now the pack could shadow one of ours: the process is used
+    with pytest.raises(AssertionError, match="render process was started"):
+        load_catalog([pack])
+    assert started

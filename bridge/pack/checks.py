@@ -22,7 +22,7 @@ PAGE_SUFFIXES = {".html", ".htm"}
 def check_pack_content(pack: Pack, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> list[Problem]:
     """Every content problem of a pack whose references are already resolved."""
     problems = ProblemList(pack.file)
-    if any(r.template and r.ready for r in pack.resources):
+    if any(r.template and r.ready and ((r.home_root or pack.root) / "templates").is_dir() for r in pack.resources):
         from bridge.render.worker import shared_worker
 
         shared_worker().start()  # its start-up overlaps the checks before the first page

@@ -10,6 +10,9 @@ from bridge.pack.model import Pack, Resource
 from bridge.render.context import page_context
 from bridge.render.templates import page_search_path
 from bridge.render.worker import PAGE_SECONDS, shared_worker
+from bridge.render.worker import render as render_here
+
+_ENVIRONMENTS: dict = {}  # sandboxed environments of the project's templates, by search path
 
 
 class RenderError(BridgeError):
@@ -24,9 +27,10 @@ def render_page(pack: Pack, resource: Resource, home_root: Path | None = None) -
     """The page's HTML: its ``source`` file as written, or its ``template`` rendered.
 
     ``home_root`` is the folder of the pack that authored the resource (for ``use``):
-    its templates are searched first. Templates run sandboxed in a separate process
-    (``bridge.render.worker``); every way a template can fail, a limit included, comes
-    back as a ``RenderError``.
+    its templates are searched first. Templates run in the bounded sandbox; a pack's own
+    templates (untrusted code) in a separate, memory-capped process without secrets
+    (``bridge.render.worker``), the project's own templates here. Every way a template can
+    fail, a limit included, comes back as a ``RenderError``.
     """
     if resource.template is None:
         if resource.source is None:
@@ -34,8 +38,10 @@ def render_page(pack: Pack, resource: Resource, home_root: Path | None = None) -
                               code="no-content")
         return read_text(resource.source)
     own, shared = page_search_path(home_root or pack.root)
-    reply = shared_worker().render({"own": own, "shared": shared, "template": resource.template,
-                                    "context": page_context(pack, resource)})
+    request = {"own": own, "shared": shared, "template": resource.template, "context": page_context(pack, resource)}
+    # Without a templates/ folder of its own the pack supplies data only, never template
+    # code (it cannot shadow one of ours either): no need to pay for the separate process.
+    reply = render_here(request, _ENVIRONMENTS) if own is None else shared_worker().render(request)
     if "html" in reply:
         return reply["html"]
     raise _render_error(resource.template, reply)
