@@ -118,11 +118,9 @@ class renderer extends \plugin_renderer_base {
         $order = array_diff(calculator::STATES, ['online']);
         ob_start(); // The table prints as rows are added: keep it for the template.
         foreach ($courses as $row) {
-            $name = s($row->shortname);
-            if (!empty($row->canview)) {
-                $name = \html_writer::link(new \moodle_url('/local/certbridge/course.php', ['id' => $row->id]), $name);
-            }
-            $name .= '<br><small>' . s($row->fullname) . '</small>';
+            // Every course listed may be opened: course.php admits the category report capability.
+            $name = \html_writer::link(new \moodle_url('/local/certbridge/course.php', ['id' => $row->id]), s($row->shortname))
+                . '<br><small>' . s($row->fullname) . '</small>';
             $counts = [];
             foreach ($order as $state) {
                 if ($row->counts[$state]) {
