@@ -133,7 +133,7 @@ def _scan_toml_line(number: int, line: str, multi: _Multi) -> list[Finding]:
     i, n = 0, len(line)
     if multi.quote:
         close = line.find(multi.quote)
-        while close > 0 and multi.quote == '"""' and not _unescaped(line, close):
+        while close > 0 and multi.quote == '"""' and not unescaped(line, close):
             close = line.find(multi.quote, close + 1)
         if close < 0:
             return found
@@ -148,7 +148,7 @@ def _scan_toml_line(number: int, line: str, multi: _Multi) -> list[Finding]:
         if line.startswith('"""', i) or line.startswith("'''", i):
             quote = line[i:i + 3]
             close = line.find(quote, i + 3)
-            while close > 0 and quote == '"""' and not _unescaped(line, close):
+            while close > 0 and quote == '"""' and not unescaped(line, close):
                 close = line.find(quote, close + 1)
             if close < 0:
                 multi.quote = quote
@@ -204,6 +204,10 @@ def _count_quotes(line: str, start: int, quote: str, double: bool) -> int:
     return count
 
 
-def _unescaped(line: str, i: int) -> bool:
-    backslashes = len(line[:i]) - len(line[:i].rstrip("\\"))
-    return backslashes % 2 == 0
+def unescaped(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is preceded by an even number of backslashes (counted back
+    from ``i``, not by copying ``text[:i]``: a long line with many quotes stays linear)."""
+    j = i
+    while j > 0 and text[j - 1] == "\\":
+        j -= 1
+    return (i - j) % 2 == 0
