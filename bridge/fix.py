@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bridge.i18n import tr
-from bridge.ime import CHARS, Finding, apply, scan_toml
+from bridge.ime import Finding, apply, scan_toml
 
 #: What ``fix`` looks at in a folder: the text files of a pack (``.txt`` only in a
 #: ``quizzes`` folder: elsewhere it is more likely a handout, published as it is).
@@ -78,10 +78,8 @@ def fix_file(path: Path) -> FixResult:
 
         findings = find_gift_ime(text)
     for f in findings:
-        _, en, zh = CHARS[f.char]
-        shown = "　" if f.char == "\u3000" else f.char
         result.changes.append(tr("{l}:{c}: {name} {ch} ({u}) → {r}", "{l}:{c}：{name} {ch}（{u}）→ {r}",
-                                 l=f.line, c=f.column, name=tr(en, zh), ch=shown, u=f.code_point,
+                                 l=f.line, c=f.column, name=f.name, ch=f.char, u=f.code_point,
                                  r=repr(f.replacement) if f.replacement == " " else f.replacement))
     new_text = apply(text, findings)
     if suffix == ".toml":

@@ -55,12 +55,15 @@ class Finding:
     def code_point(self) -> str:
         return f"U+{ord(self.char):04X}"
 
+    @property
+    def name(self) -> str:
+        """The character's name in the message language."""
+        return tr(*CHARS[self.char][1:])
+
     def message(self) -> str:
-        _, en_name, zh_name = CHARS[self.char]
-        shown = "　" if self.char == "\u3000" else self.char
-        return tr("full-width {c} ({u}, {en}) where the format needs the ASCII {r} : type {r} instead",
-                  "这里应是半角字符 {r} ，却是{zh} {c} （{u}）：请切换到英文输入法输入 {r}",
-                  c=shown, u=self.code_point, en=en_name, zh=zh_name, r=self.replacement)
+        return tr("full-width {c} ({u}, {name}) where the format needs the ASCII {r} : type {r} instead",
+                  "这里应是半角字符 {r} ，却是{name} {c} （{u}）：请切换到英文输入法输入 {r}",
+                  c=self.char, u=self.code_point, name=self.name, r=self.replacement)
 
 
 def looks_like_gbk(data: bytes) -> bool:
