@@ -76,6 +76,19 @@ def looks_like_gbk(data: bytes) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+def decode_utf8_or_gbk(data: bytes) -> tuple[str, bool] | None:
+    """``(text, was_gbk)``: UTF-8 (a BOM dropped), else GBK/GB18030 (what Notepad, WPS
+    and Excel save on Chinese Windows); ``None`` when the bytes are neither."""
+    try:
+        return data.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), True
+    except UnicodeDecodeError:
+        return None
+
+
 def fix_command(path: object) -> str:
     return f"certbridge fix {path}"
 
