@@ -139,13 +139,38 @@ def save(record: DriftRecord) -> None:
     atomic_write(record.path, (json.dumps(record.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
+_NUMBER = (int, float)
+#: The type of each stored field: a record is read from disk, which may be damaged.
+_FIELD_TYPES = {"id": str, "site": str, "course": str, "pack": str, "resource": str, "idnumber": str, "modname": str,
+                "cmid": int, "courseid": int, "changed": list, "kept_at": _NUMBER, "moodle": dict, "certbridge": dict,
+                "file": str, "sha1": str, "size": int, "policy": str, "run_id": str, "pack_dir": str,
+                "overwritten": bool, "adopted_at": (*_NUMBER, type(None)), "adopted_into": list, "version": int}
+
+
+def _well_formed(data: object) -> bool:
+    """A JSON object whose fields have their types; the copy's name stays beside the record."""
+    if not isinstance(data, dict):
+        return False
+    for key, kind in _FIELD_TYPES.items():
+        value = data.get(key)
+        if key in data and (not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)):
+            return False
+    lists = (data.get("changed", []), data.get("adopted_into", []))
+    name = data.get("file", "")
+    return all(isinstance(v, str) for items in lists for v in items) and "/" not in name and name not in (".", "..")
+
+
 def load(path: Path) -> DriftRecord | None:
-    """The record in ``path``; None for a file that is not one (reported by ``list_records``)."""
+    """The record in ``path``; None for a file that is not a well-formed record."""
     try:
         data = json.loads(path.read_text("utf-8"))
-        known = {k: v for k, v in data.items() if k in DriftRecord.__dataclass_fields__ and k != "path"}
-        return DriftRecord(**known, path=path)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError):
+        return None
+    if not _well_formed(data):
+        return None
+    try:
+        return DriftRecord(**{k: v for k, v in data.items() if k in _FIELD_TYPES}, path=path)
+    except TypeError:  # a required field is missing
         return None
 
 
