@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bridge.i18n import tr
-from bridge.ime import CHARS, Finding, apply, scan_toml
+from bridge.ime import Finding, apply, decode_utf8_or_gbk, scan_toml
 from bridge.safefile import UnsafeFile, is_inside, read_regular
 
 #: What ``fix`` looks at in a folder: the text files of a pack (``.txt`` only in a
@@ -62,17 +62,14 @@ def fix_file(path: Path) -> FixResult:
         result.error = err.message if err.reason != "unreadable" else tr("cannot read it: {e}", "无法读取：{e}",
                                                                           e=err.why)
         return result
-    bom = data.startswith(b"\xef\xbb\xbf")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            result.error = tr("neither UTF-8 nor GBK/GB18030 text; open it in an editor and save it as UTF-8",
-                              "既不是 UTF-8 也不是 GBK/GB18030 文本；请用编辑器打开并另存为 UTF-8")
-            return result
-        bom = False
+    decoded = decode_utf8_or_gbk(data)
+    if decoded is None:
+        result.error = tr("neither UTF-8 nor GBK/GB18030 text; open it in an editor and save it as UTF-8",
+                          "既不是 UTF-8 也不是 GBK/GB18030 文本；请用编辑器打开并另存为 UTF-8")
+        return result
+    text, gbk = decoded
+    bom = not gbk and data.startswith(b"\xef\xbb\xbf")
+    if gbk:
         result.changes.append(tr("converted from GBK/GB18030 to UTF-8", "已从 GBK/GB18030 编码转为 UTF-8"))
     suffix = path.suffix.lower()
     findings: list[Finding] = []
@@ -83,10 +80,8 @@ def fix_file(path: Path) -> FixResult:
 
         findings = find_gift_ime(text)
     for f in findings:
-        _, en, zh = CHARS[f.char]
-        shown = "　" if f.char == "\u3000" else f.char
         result.changes.append(tr("{l}:{c}: {name} {ch} ({u}) → {r}", "{l}:{c}：{name} {ch}（{u}）→ {r}",
-                                 l=f.line, c=f.column, name=tr(en, zh), ch=shown, u=f.code_point,
+                                 l=f.line, c=f.column, name=f.name, ch=f.char, u=f.code_point,
                                  r=repr(f.replacement) if f.replacement == " " else f.replacement))
     new_text = apply(text, findings)
     if suffix == ".toml":

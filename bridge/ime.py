@@ -55,12 +55,15 @@ class Finding:
     def code_point(self) -> str:
         return f"U+{ord(self.char):04X}"
 
+    @property
+    def name(self) -> str:
+        """The character's name in the message language."""
+        return tr(*CHARS[self.char][1:])
+
     def message(self) -> str:
-        _, en_name, zh_name = CHARS[self.char]
-        shown = "　" if self.char == "\u3000" else self.char
-        return tr("full-width {c} ({u}, {en}) where the format needs the ASCII {r} : type {r} instead",
-                  "这里应是半角字符 {r} ，却是{zh} {c} （{u}）：请切换到英文输入法输入 {r}",
-                  c=shown, u=self.code_point, en=en_name, zh=zh_name, r=self.replacement)
+        return tr("full-width {c} ({u}, {name}) where the format needs the ASCII {r} : type {r} instead",
+                  "这里应是半角字符 {r} ，却是{name} {c} （{u}）：请切换到英文输入法输入 {r}",
+                  c=self.char, u=self.code_point, name=self.name, r=self.replacement)
 
 
 def looks_like_gbk(data: bytes) -> bool:
@@ -71,6 +74,19 @@ def looks_like_gbk(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def decode_utf8_or_gbk(data: bytes) -> tuple[str, bool] | None:
+    """``(text, was_gbk)``: UTF-8 (a BOM dropped), else GBK/GB18030 (what Notepad, WPS
+    and Excel save on Chinese Windows); ``None`` when the bytes are neither."""
+    try:
+        return data.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), True
+    except UnicodeDecodeError:
+        return None
 
 
 def fix_command(path: object) -> str:
@@ -133,7 +149,7 @@ def _scan_toml_line(number: int, line: str, multi: _Multi) -> list[Finding]:
     i, n = 0, len(line)
     if multi.quote:
         close = line.find(multi.quote)
-        while close > 0 and multi.quote == '"""' and not _unescaped(line, close):
+        while close > 0 and multi.quote == '"""' and not unescaped(line, close):
             close = line.find(multi.quote, close + 1)
         if close < 0:
             return found
@@ -148,7 +164,7 @@ def _scan_toml_line(number: int, line: str, multi: _Multi) -> list[Finding]:
         if line.startswith('"""', i) or line.startswith("'''", i):
             quote = line[i:i + 3]
             close = line.find(quote, i + 3)
-            while close > 0 and quote == '"""' and not _unescaped(line, close):
+            while close > 0 and quote == '"""' and not unescaped(line, close):
                 close = line.find(quote, close + 1)
             if close < 0:
                 multi.quote = quote
@@ -204,6 +220,10 @@ def _count_quotes(line: str, start: int, quote: str, double: bool) -> int:
     return count
 
 
-def _unescaped(line: str, i: int) -> bool:
-    backslashes = len(line[:i]) - len(line[:i].rstrip("\\"))
-    return backslashes % 2 == 0
+def unescaped(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is preceded by an even number of backslashes (counted back
+    from ``i``, not by copying ``text[:i]``: a long line with many quotes stays linear)."""
+    j = i
+    while j > 0 and text[j - 1] == "\\":
+        j -= 1
+    return (i - j) % 2 == 0

@@ -5,6 +5,7 @@ import functools
 import json
 import re
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -36,6 +37,11 @@ lang_option = click.option(
     callback=_lang_callback,
     help="Language of messages and reports: zh or en (default: from the locale). 输出语言。",
 )
+
+
+#: ``--config`` for every command that reads certbridge.toml.
+config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                             help="certbridge.toml (default: $CERTBRIDGE_CONFIG or ./certbridge.toml). 配置文件。")
 
 
 def command_lang_option(f: Callable) -> Callable:

@@ -8,15 +8,12 @@ from pathlib import Path
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo_json, handle_errors
+from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, config_option, echo, echo_json, handle_errors
 from bridge.errors import ExitCode
 from bridge.i18n import tr
-from bridge.textwidth import printable
 
 # The library is imported when a command runs: --help stays fast (tests/test_cli_startup.py).
 
-config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                             help="certbridge.toml (default: $CERTBRIDGE_CONFIG or ./certbridge.toml). 配置文件。")
 packs_option = click.option("--packs", "packs", multiple=True, type=click.Path(exists=True, path_type=Path),
                             help="Folder of packs (repeatable; default: the config's packs). 资源包目录。")
 id_argument = click.argument("record_id", metavar="ID")
@@ -64,7 +61,7 @@ def list_command(config_path, site_name, course, fmt) -> None:
              r.moodle.get("modifiedby") or "", status[r.status], str(r.copy_path or r.path)] for r in records]
     headers = [tr("id", "id"), tr("course", "课程"), tr("resource", "资源"), tr("title", "标题"), tr("changed", "改动"),
                tr("modified", "修改时间"), tr("by", "修改人"), tr("status", "状态"), tr("kept copy", "保留副本")]
-    click.echo(printable(format_table(headers, rows, max_width=200)))
+    echo(format_table(headers, rows, max_width=200))
 
 
 def _when(ts) -> str:
@@ -96,10 +93,10 @@ def show_command(record_id, config_path, packs, fmt) -> None:
     if fmt == "json":
         echo_json(record.to_dict() | {"path": str(record.path), "copy": str(record.copy_path or ""), "diff": text})
         return
-    click.echo(printable("\n".join(describe(record))))
+    echo("\n".join(describe(record)))
     if text:
         click.echo("")
-        click.echo(printable(text), nl=False)  # Moodle's HTML: no escape sequence reaches the terminal
+        echo(text, nl=False)  # Moodle's HTML: no escape sequence reaches the terminal
     elif record.file and record.modname in ("page", "label", "url", "quiz"):
         click.echo(tr("(no diff: the pack's version could not be rendered, or it is the same)",
                       "（无差异：无法生成资源包的版本，或两者相同）"))
@@ -130,7 +127,7 @@ def adopt_command(record_id, config_path, packs, as_static) -> None:
     click.echo(tr("Adopted {id} ({course} {res}) into the pack:", "已将 {id}（{course} {res}）写回资源包：",
                   id=record.id, course=record.course, res=record.resource))
     for line in result.written:
-        click.echo(printable("  " + line))
+        echo("  " + line)
     if result.shared:
         click.echo(tr("The content is authored in another pack (use): every course using it gets this version.",
                       "该内容在另一个资源包中编写（use）：所有使用它的课程都会得到此版本。"))
@@ -172,9 +169,9 @@ def prune_command(config_path, site_name, days, keep_max, dry_run) -> None:
     elif dry_run:
         click.echo(tr("Would remove {n}:", "将删除 {n} 份：", n=len(removed)))
         for r in removed:
-            click.echo(printable(f"  {r.id} {r.course} {r.resource} ({r.status}) {r.copy_path or r.path}"))
+            echo(f"  {r.id} {r.course} {r.resource} ({r.status}) {r.copy_path or r.path}")
     else:
-        click.echo(printable(pruned_text(removed, days, keep_max)))
+        echo(pruned_text(removed, days, keep_max))
     sys.exit(int(ExitCode.OK))
 
 

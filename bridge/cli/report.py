@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, handle_errors
+from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, config_option, handle_errors
 from bridge.errors import ExitCode
 from bridge.i18n import get_lang, tr
 from bridge.report.output import FORMATS
@@ -40,8 +40,7 @@ def _percent(ctx: click.Context, param: click.Parameter, value: str | None) -> f
                    "任一课程上线率低于 PCT%（或无法读取）时退出码为 1。")
 @click.option("--record", is_flag=True,
               help="Also add these figures to the site's history (sync always does). 同时记入历史（同步总会记录）。")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="certbridge.toml (default: $CERTBRIDGE_CONFIG or ./certbridge.toml). 配置文件。")
+@config_option
 @command_lang_option
 @handle_errors
 def report(packs: tuple[str, ...], category: str | None, site: str | None, all_sites: bool, fmt: str,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, echo, echo_json, handle_errors
+from bridge.cli.common import CONTEXT_SETTINGS, command_lang_option, config_option, echo, echo_json, handle_errors
 from bridge.words import word
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
@@ -15,8 +15,6 @@ from bridge.textwidth import pad
 
 #: Pack folders or pack ids (looked up in the config's pack folders), as for report.
 packs_argument = click.argument("packs", nargs=-1, metavar="[PACK]...")
-config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                             help="certbridge.toml (default: $CERTBRIDGE_CONFIG or ./certbridge.toml). 配置文件。")
 site_option = click.option("--site", "site_name", help="Site name from the config (default: the only one). 站点名。")
 all_sites_option = click.option("--all-sites", is_flag=True, help="Every configured site, one after another. 所有站点。")
 prune_option = click.option("--prune/--no-prune", default=None,
@@ -79,36 +77,31 @@ def plan(packs, config_path, site_name, all_sites, fmt, summary_only, prune, dri
     sys.exit(int(worst))
 
 
-def _say(text: str) -> None:
-    """One line for the terminal: names and errors come from the site, so no control characters."""
-    echo(text)
-
-
 def _print_plan(site_plan, *, actions: bool) -> None:
     from bridge.sync.progress import describe_plan_counts
-    _say(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
+    echo(tr("Site {site} ({url}):", "站点 {site}（{url}）：", site=site_plan.site.name, url=site_plan.site.url))
     for work in site_plan.courses:
         p = work.plan
         if p.error:
-            _say(f"  {p.shortname}: " + tr("cannot be read: {e}", "无法读取：{e}", e=p.error))
+            echo(f"  {p.shortname}: " + tr("cannot be read: {e}", "无法读取：{e}", e=p.error))
             continue
         head = []
         if any(a.kind == "create_course" for a in p.actions):
             head.append(tr("create course", "新建课程"))
         if any(a.kind == "ensure_sections" for a in p.actions):
             head.append(tr("set sections", "设置章节"))
-        _say(f"  {p.shortname}: " + tr("; ", "；").join(head + [describe_plan_counts(p.counts())]))
+        echo(f"  {p.shortname}: " + tr("; ", "；").join(head + [describe_plan_counts(p.counts())]))
         for a in p.module_actions if actions else []:
             if a.kind in ("unchanged",):
                 continue
             why = tr(" ({r})", "（{r}）", r=tr(", ", "、").join(word(r) for r in a.reasons)) if a.reasons else ""
-            _say(f"    {pad(word(a.kind), 9)} {a.idnumber}  {a.name}{why}")
+            echo(f"    {pad(word(a.kind), 9)} {a.idnumber}  {a.name}{why}")
     totals = site_plan.summary()
     total = describe_plan_counts(totals)
     if totals["errors"]:
         total += tr("; {n} pack(s) or course(s) cannot be planned (see above)", "；{n} 个资源包或课程无法生成计划（见上文）",
                     n=totals["errors"])
-    _say(tr("Total: {counts}", "合计：{counts}", counts=total))
+    echo(tr("Total: {counts}", "合计：{counts}", counts=total))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -249,12 +242,12 @@ def doctor(config_path, site_name, all_sites, fmt) -> None:
         echo_json({name: [c.to_dict() for c in checks] for name, checks in results.items()})
     else:
         for name, checks in results.items():
-            _say(tr("Site {site}:", "站点 {site}：", site=name))
+            echo(tr("Site {site}:", "站点 {site}：", site=name))
             for c in checks:
                 mark = {"ok": "✓", "fail": "✗", "warning": "!"}.get(c.status, "-")
-                _say(f"  {mark} {pad(word(c.name), 10)} {c.detail}".rstrip())
+                echo(f"  {mark} {pad(word(c.name), 10)} {c.detail}".rstrip())
                 if c.fix:
-                    _say(f"      → {c.fix}")
+                    echo(f"      → {c.fix}")
     sys.exit(int(ExitCode.SITE_ERROR if failed else ExitCode.OK))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bridge.i18n import tr
-from bridge.ime import Finding, caret
+from bridge.ime import Finding, caret, unescaped
 from bridge.quiz.errors import ProblemLog
 
 _MARKERS = "=~＝～〜"
@@ -110,11 +110,10 @@ def _check_title(block: _Block) -> int:
     return closed.end()
 
 
-def _unescaped(text: str, char: str, start: int) -> list[int]:
+def _unescaped_all(text: str, char: str, start: int) -> list[int]:
     found, i = [], text.find(char, start)
     while i >= 0:
-        backslashes = len(text[:i]) - len(text[:i].rstrip("\\"))
-        if backslashes % 2 == 0:
+        if unescaped(text, i):
             found.append(i)
         i = text.find(char, i + 1)
     return found
@@ -124,7 +123,7 @@ def _answer_block(block: _Block, start: int) -> tuple[int, int] | None:
     """Offsets of the answer block's braces, flagging a full-width one that stands for
     a brace; None when the question has no answer block."""
     text = block.text
-    opens, closes = _unescaped(text, "{", start), _unescaped(text, "}", start)
+    opens, closes = _unescaped_all(text, "{", start), _unescaped_all(text, "}", start)
     if opens and not any(c > opens[0] for c in closes):
         full = text.find("｝", opens[0])
         if full >= 0:

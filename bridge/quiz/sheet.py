@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from bridge.i18n import tr
+from bridge.ime import decode_utf8_or_gbk
 from bridge.quiz import model as m
 from bridge.quiz.errors import ProblemLog
 from bridge.quiz.source import MAX_QUESTIONS, too_many_questions
@@ -80,18 +81,15 @@ def _csv_rows(data: bytes, log: ProblemLog) -> list[tuple[int, list[str]]] | Non
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tab-separated
         text, delimiter = data.decode("utf-16"), "\t"
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")  # what Excel on Chinese Windows saves as "CSV"
-            except UnicodeDecodeError:
-                log.add(None, "sheet-unreadable",
-                        tr("the CSV file is neither UTF-8 nor GB18030 text",
-                           "CSV 文件既不是 UTF-8 也不是 GB18030 编码"),
-                        tr("save it from Excel as \"CSV UTF-8\" or as a .xlsx workbook",
-                           "请在 Excel 中另存为“CSV UTF-8”或 .xlsx 工作簿"))
-                return None
+        decoded = decode_utf8_or_gbk(data)  # GB18030: what Excel on Chinese Windows saves as "CSV"
+        if decoded is None:
+            log.add(None, "sheet-unreadable",
+                    tr("the CSV file is neither UTF-8 nor GB18030 text",
+                       "CSV 文件既不是 UTF-8 也不是 GB18030 编码"),
+                    tr("save it from Excel as \"CSV UTF-8\" or as a .xlsx workbook",
+                       "请在 Excel 中另存为“CSV UTF-8”或 .xlsx 工作簿"))
+            return None
+        text = decoded[0]
         first = text.split("\n", 1)[0]
         if first.count("\t") > first.count(","):
             delimiter = "\t"

@@ -165,24 +165,30 @@ class Executor:
                 upload.cancel()
 
     def _start_uploads(self, pool: ThreadPoolExecutor, job: CourseJob) -> None:
-        """Group the course's uploads (distinct names, bounded count and size) and start them."""
+        """Group the course's uploads (first fit: distinct names, bounded count and size) and start them."""
         groups: list[list[Payload]] = []
+        names: list[set[str]] = []
+        sizes: list[int] = []  # bytes per group, from the payloads' digests (no stat per file)
+        members: list[tuple[str, int, str]] = []  # (idnumber, its group, its file name there)
         for action in job.plan.module_actions:
             if not (action.sends_content and action.module.modname in UPLOADED):
                 continue
             payload = action.module.payload
-            size = _size(payload)
-            group = next((g for g in groups if len(g) < UPLOAD_GROUP_FILES
-                          and sum(map(_size, g)) + size <= UPLOAD_GROUP_BYTES
-                          and all(p.filename != payload.filename for p in g)), None)
-            if group is None:
-                group = []
-                groups.append(group)
-            group.append(payload)
-            job.uploads[action.idnumber] = (group, payload.filename)  # type: ignore[assignment]
-        futures = {id(group): pool.submit(self._upload, group) for group in groups}
-        for idnumber, (group, filename) in list(job.uploads.items()):
-            job.uploads[idnumber] = (futures[id(group)], filename)
+            size = payload.digest.size
+            index = next((i for i, group in enumerate(groups) if len(group) < UPLOAD_GROUP_FILES
+                          and sizes[i] + size <= UPLOAD_GROUP_BYTES and payload.filename not in names[i]), None)
+            if index is None:
+                index = len(groups)
+                groups.append([])
+                names.append(set())
+                sizes.append(0)
+            groups[index].append(payload)
+            names[index].add(payload.filename)
+            sizes[index] += size
+            members.append((action.idnumber, index, payload.filename))
+        futures = [pool.submit(self._upload, group) for group in groups]
+        for idnumber, index, filename in members:
+            job.uploads[idnumber] = (futures[index], filename)
 
     @staticmethod
     def _wait_all(futures: list[Future]) -> None:
@@ -537,10 +543,6 @@ class Executor:
         modules = self.client.get_modules(job.courseid, job.plan.prefix)
         same = [m for m in modules if m.idnumber == idnumber]
         return same[0] if same else None
-
-
-def _size(payload: Payload) -> int:
-    return payload.path.stat().st_size if payload.path is not None else len(payload.data or b"")
 
 
 class _Skip(Exception):

@@ -221,10 +221,13 @@ def _plan_module(d: DesiredModule, r: RemoteModule | None, s: ModuleRow | None, 
             return Action(CREATE, d.idnumber, d.name, (NEW,), module=d, position=position)
         kind = UPDATE if policy.drift == RESTORE else DRIFT
         return Action(kind, d.idnumber, d.name, (DRIFT_DELETED,), module=d, position=position)
-    reasons = module_differences(d, r, s)
+    if r.modname != d.modname:
+        reasons, drifted = [TYPE], ()
+    else:
+        changes = _field_changes(d, r, s)
+        reasons, drifted = _reasons(d, changes), tuple(f for f, by_hand in changes if by_hand)
     if not reasons:
         return Action(UNCHANGED, d.idnumber, d.name, module=d, remote=r)
-    drifted = tuple(drifted_fields(d, r, s)) if any(x.startswith("drift-") for x in reasons) else ()
     kind = UPDATE
     if drifted and policy.drift == PROTECT and any(f in KEPT_FIELDS for f in drifted):
         kind = CONFLICT
@@ -233,45 +236,38 @@ def _plan_module(d: DesiredModule, r: RemoteModule | None, s: ModuleRow | None, 
     return Action(kind, d.idnumber, d.name, tuple(reasons), module=d, remote=r, position=position, drifted=drifted)
 
 
-def drifted_fields(d: DesiredModule, r: RemoteModule, s: ModuleRow | None) -> list[str]:
-    """The fields Moodle changed by hand that the pack also wants otherwise: ``content``,
-    ``title``, ``section``, ``visibility`` (empty without a state to compare with)."""
-    if s is None or r.modname != d.modname:
-        return []
-    out = []
-    if d.fingerprint != r.fingerprint and r.fingerprint != s.fingerprint:
-        out.append(CONTENT)
-    if d.modname != "label" and d.name != r.name and r.name != s.name:
-        out.append(TITLE)
-    if d.section != r.section and r.section != s.section:
-        out.append(SECTION)
-    shown = r.visible and not r.stealth
-    if d.visible != shown and s.visible != shown:
-        out.append(VISIBILITY)
-    return out
-
-
 def module_differences(d: DesiredModule, r: RemoteModule, s: ModuleRow | None) -> list[str]:
     """Why ``r`` does not match ``d``, each difference named as a pack change or as drift
     (Moodle's value is not what we last wrote, per ``s``)."""
-    reasons: list[str] = []
-
-    def add(pack_reason: str, drifted: bool, drift_reason: str = DRIFT_EDITED) -> None:
-        reason = drift_reason if drifted else pack_reason
-        if reason not in reasons:
-            reasons.append(reason)
-
     if r.modname != d.modname:
         return [TYPE]
+    return _reasons(d, _field_changes(d, r, s))
+
+
+def _field_changes(d: DesiredModule, r: RemoteModule, s: ModuleRow | None) -> list[tuple[str, bool]]:
+    """The fields (``content``, ``title``, ``section``, ``visibility``) in which ``r``, of
+    ``d``'s type, differs from ``d``, each with whether Moodle's value was changed by hand
+    (it is not what we last wrote, per ``s``; never without a state to compare with)."""
+    out = []
     if d.fingerprint != r.fingerprint:
-        add(CONTENT, s is not None and r.fingerprint != s.fingerprint)
+        out.append((CONTENT, s is not None and r.fingerprint != s.fingerprint))
     if d.modname != "label" and d.name != r.name:
-        add(TITLE, s is not None and r.name != s.name)
+        out.append((TITLE, s is not None and r.name != s.name))
     if d.section != r.section:
-        add(SECTION, s is not None and r.section != s.section)
+        out.append((SECTION, s is not None and r.section != s.section))
     shown = r.visible and not r.stealth
     if d.visible != shown:
         # We last left it visible and it is hidden now: hidden by hand.
-        drifted = s is not None and s.visible != shown
-        add(VISIBILITY, drifted, DRIFT_HIDDEN if d.visible else DRIFT_EDITED)
+        out.append((VISIBILITY, s is not None and s.visible != shown))
+    return out
+
+
+def _reasons(d: DesiredModule, changes: list[tuple[str, bool]]) -> list[str]:
+    """The changes as reasons: the field's name, or for a hand change ``drift-hidden``
+    (a module we show was hidden) or ``drift-edited``."""
+    reasons: list[str] = []
+    for name, by_hand in changes:
+        reason = name if not by_hand else DRIFT_HIDDEN if name == VISIBILITY and d.visible else DRIFT_EDITED
+        if reason not in reasons:
+            reasons.append(reason)
     return reasons
