@@ -106,19 +106,17 @@ class module_writer {
             }
         }
 
+        // As course/modedit.php: an existing module is edited under its own context.
+        $writecontext = $existing ? \context_module::instance($existing->id) : $context;
         if (!$existing) {
-            require_capability('mod/' . $params['modname'] . ':addinstance', $context);
+            require_capability('mod/' . $params['modname'] . ':addinstance', $writecontext);
         } else {
-            // As course/modedit.php: an existing module is edited under its own context.
-            require_capability('moodle/course:manageactivities', \context_module::instance($existing->id));
+            require_capability('moodle/course:manageactivities', $writecontext);
         }
         // Hiding or showing needs its own capability, as on the settings form and in
         // core_course_edit_module.
         if (($params['visible'] ? 1 : 0) !== ($existing ? (int) $existing->visible : 1)) {
-            require_capability(
-                'moodle/course:activityvisibility',
-                $existing ? \context_module::instance($existing->id) : $context
-            );
+            require_capability('moodle/course:activityvisibility', $writecontext);
         }
         // All or nothing: update_moduleinfo() alone would leave half an update behind on failure.
         $transaction = $DB->start_delegated_transaction();

@@ -66,12 +66,10 @@ class renderer extends \plugin_renderer_base {
     public function resources_table(array $resources, \moodle_url $url): string {
         global $CFG;
         require_once($CFG->libdir . '/tablelib.php');
+        $columns = ['name', 'type', 'section', 'skills', 'state', 'reason'];
         $table = new \flexible_table('local-certbridge-resources');
-        $table->define_columns(['name', 'type', 'section', 'skills', 'state', 'reason']);
-        $table->define_headers(array_map(
-            fn($c) => get_string('col_' . $c, 'local_certbridge'),
-            ['name', 'type', 'section', 'skills', 'state', 'reason']
-        ));
+        $table->define_columns($columns);
+        $table->define_headers(array_map(fn($c) => get_string('col_' . $c, 'local_certbridge'), $columns));
         $table->define_baseurl($url);
         $table->set_attribute('class', 'generaltable local-certbridge-resources');
         $table->collapsible(false);
@@ -84,7 +82,7 @@ class renderer extends \plugin_renderer_base {
                 $name = \html_writer::link(new \moodle_url(
                     '/mod/' . self::modname($res['type']) . '/view.php',
                     ['id' => $res['cmid']]
-                ), s($res['name']));
+                ), $name);
             }
             $table->add_data([
                 $name,
@@ -120,13 +118,9 @@ class renderer extends \plugin_renderer_base {
         $order = array_diff(calculator::STATES, ['online']);
         ob_start(); // The table prints as rows are added: keep it for the template.
         foreach ($courses as $row) {
-            $name = s($row->shortname) . '<br><small>' . s($row->fullname) . '</small>';
-            if (!empty($row->canview)) {
-                $name = \html_writer::link(
-                    new \moodle_url('/local/certbridge/course.php', ['id' => $row->id]),
-                    s($row->shortname)
-                ) . '<br><small>' . s($row->fullname) . '</small>';
-            }
+            // Every course listed may be opened: course.php admits the category report capability.
+            $name = \html_writer::link(new \moodle_url('/local/certbridge/course.php', ['id' => $row->id]), s($row->shortname))
+                . '<br><small>' . s($row->fullname) . '</small>';
             $counts = [];
             foreach ($order as $state) {
                 if ($row->counts[$state]) {

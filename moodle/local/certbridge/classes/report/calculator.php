@@ -150,8 +150,9 @@ class calculator {
     }
 
     /**
-     * Content fingerprints of the modules whose state depends on them: visible ones of the
-     * planned type whose plan has a fingerprint. The others are settled without reading content.
+     * Content fingerprints of the modules whose state depends on them: those state() would
+     * call online if their content were the plan's, when the plan has a fingerprint. The
+     * others are settled without reading content.
      *
      * @param \stdClass[] $plans
      * @param array $live course id => idnumber => module row
@@ -162,10 +163,9 @@ class calculator {
         foreach ($plans as $courseid => $plan) {
             foreach ($plan->resources as $res) {
                 $cm = $live[$courseid][$plan->prefix . $res->resourceid] ?? null;
-                if (
-                    $cm && $res->status === 'ready' && $res->fingerprint !== '' && $cm->sectionvisible
-                        && $cm->visible && $cm->visibleoncoursepage && $cm->modname === $res->modname
-                ) {
+                // Asked with the plan's own fingerprint, state() applies every other rule:
+                // one definition of when content matters, not a copy of its precedence.
+                if ($cm && $res->fingerprint !== '' && self::state($res, $cm, $res->fingerprint)[0] === 'online') {
                     $needed[] = $cm;
                 }
             }

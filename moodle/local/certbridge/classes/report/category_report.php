@@ -134,7 +134,8 @@ class category_report {
      *
      * @param int $categoryid 0 for the whole site
      * @return \stdClass[] course id => course (id, fullname, shortname, visible, category, cacherev,
-     *         planfingerprint, canview)
+     *         planfingerprint); the user may open each one's course report (course.php lets the
+     *         category report capability in)
      */
     public static function courses(int $categoryid): array {
         global $DB;
@@ -165,10 +166,6 @@ class category_report {
             if (!$course->visible && !has_capability('moodle/course:viewhiddencourses', $context)) {
                 continue;
             }
-            $course->canview = has_any_capability(
-                ['local/certbridge:viewreport', 'local/certbridge:viewcategoryreport'],
-                $context
-            );
             $courses[(int) $course->id] = $course;
         }
         $rs->close();
@@ -185,7 +182,6 @@ class category_report {
     private static function row(\stdClass $course, array $row): \stdClass {
         return (object) ([
             'id' => (int) $course->id,
-            'canview' => !empty($course->canview),
             'shortname' => $course->shortname,
             'fullname' => $course->fullname,
         ] + $row);
