@@ -3,7 +3,6 @@ call records and state inspection. The same actions are served over HTTP at
 ``POST /_sandbox/admin`` (JSON ``{"action": …}``, header ``X-Sandbox-Admin``) for subprocesses."""
 from __future__ import annotations
 
-import json
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -112,8 +111,7 @@ class SandboxAdmin:
     @staticmethod
     def _edited_by(db, cmid: int, by: str) -> None:
         if by:
-            db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
-                       (f"modifiedby:{cmid}", json.dumps({"id": TEACHER_USERID, "name": by})))
+            courses.set_editor(db, cmid, TEACHER_USERID, by)
 
     def hide_section(self, courseid: int, number: int) -> None:
         self._section_visibility(courseid, number, 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import sqlite3
 import time
@@ -12,7 +13,7 @@ from typing import Any
 
 from bridge.sandbox import files
 from bridge.sandbox.errors import MissingRecord
-from bridge.sandbox.store import Store
+from bridge.sandbox.store import ADMIN_USERID, Store
 
 DEFAULT_NUMSECTIONS = 4
 _TAGS = re.compile(r"<[^>]*>")
@@ -218,3 +219,35 @@ def refresh_fingerprint(db: sqlite3.Connection, cmid: int) -> str:
     fingerprint = compute_fingerprint(db, cm)
     db.execute("UPDATE modules SET fingerprint=? WHERE id=?", (fingerprint, cmid))
     return fingerprint
+
+
+#: Who last changed a module, as the sandbox remembers it (Moodle reads its log store): a
+#: ``meta`` row per hand-edited module; none means the web-service user.
+_EDITOR_KEY = "modifiedby:{cmid}"
+
+
+def set_editor(db: sqlite3.Connection, cmid: int, userid: int, name: str) -> None:
+    db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+               (_EDITOR_KEY.format(cmid=cmid), json.dumps({"id": userid, "name": name})))
+
+
+def forget_editor(db: sqlite3.Connection, cmid: int) -> None:
+    """The web-service user changed it now."""
+    db.execute("DELETE FROM meta WHERE name=?", (_EDITOR_KEY.format(cmid=cmid),))
+
+
+def editor(db: sqlite3.Connection, cmid: int) -> dict[str, Any]:
+    """``{"id": userid, "name": fullname}`` of who last changed the module."""
+    row = db.execute("SELECT value FROM meta WHERE name=?", (_EDITOR_KEY.format(cmid=cmid),)).fetchone()
+    return json.loads(row[0]) if row else {"id": ADMIN_USERID, "name": "Admin User"}
+
+
+def stored_plan(db: sqlite3.Connection, courseid: int) -> dict | None:
+    """The plan ``set_course_plan`` stored for the course (deleted with it)."""
+    row = db.execute("SELECT plan FROM course_plans WHERE courseid=?", (courseid,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def plan_fingerprint(db: sqlite3.Connection, courseid: int) -> str:
+    row = db.execute("SELECT fingerprint FROM course_plans WHERE courseid=?", (courseid,)).fetchone()
+    return row[0] if row else ""

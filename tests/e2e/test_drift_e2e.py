@@ -16,30 +16,17 @@ from click.testing import CliRunner
 from bridge.cli import main
 from bridge.errors import ExitCode
 from bridge.moodle import MoodleClient
+from fixtures.drift_world import PACK_HEAD
+from fixtures.sync_world import write_standard
 
 pytestmark = pytest.mark.e2e
 
 RUN = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
 PACK_ID = f"e2e-drift-{RUN}".lower()
 SHORTNAME = f"E2E-DRIFT-{RUN}"
-PACK = f'''# 手工修改的端到端测试（此注释在写回后必须保留）
-[pack]
-id = "{PACK_ID}"
-title = "漂移端到端"
-version = "1.0.0"
-owners = ["T <t@example.edu.cn>"]
-
-[certificate]
-name = "Web前端开发"
-issuer = "工业和信息化部教育与考试中心"
-level = "初级"
-standard = "mini"
-
-[course]
-shortname = "{SHORTNAME}"
-fullname = "certbridge e2e drift {RUN}"
-category = "certbridge e2e"
-
+PACK = "# 手工修改的端到端测试（此注释在写回后必须保留）\n" + PACK_HEAD.format(
+    pack_id=PACK_ID, title="漂移端到端", shortname=SHORTNAME, fullname=f"certbridge e2e drift {RUN}",
+    category="certbridge e2e") + '''
 [[sections]]
 title = "第一节"
 
@@ -56,13 +43,10 @@ HAND_HTML = "<h1>课程介绍</h1>\n<p>欢迎各位同学！（老师昨晚修�
 
 @pytest.fixture(scope="module")
 def world(moodle_site, tmp_path_factory):
-    from fixtures.drift_world import MINI_STANDARD
-
     root = tmp_path_factory.mktemp("drift-e2e")
     folder = root / "packs" / PACK_ID
     (folder / "pages").mkdir(parents=True)
-    (root / "packs" / "standards").mkdir()
-    (root / "packs" / "standards" / "mini.toml").write_bytes(MINI_STANDARD.read_bytes())
+    write_standard(root / "packs")
     (folder / "pack.toml").write_text(PACK, "utf-8")
     (folder / "pages" / "intro.html").write_text(PACK_HTML, "utf-8")
     env = {"CERTBRIDGE_URL": moodle_site.url, "CERTBRIDGE_TOKEN": moodle_site.token, "CERTBRIDGE_LANG": "en",

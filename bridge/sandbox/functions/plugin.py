@@ -1,7 +1,6 @@
 """The companion plugin's functions (``local_certbridge_*``), exactly as docs/plugin-api.md says."""
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from typing import Any
@@ -12,7 +11,6 @@ from bridge.sandbox.errors import MissingRecord, WSError, invalid_parameter
 from bridge.sandbox.functions.registry import PLUGIN_VERSION, Call, wsfunction
 from bridge.sandbox.protocol import DEFAULT, INT, RAW, TEXT, Multiple, Single, Value
 from bridge.sandbox.quizxml import SUPPORTED_QTYPES, QuizImportError, parse_questions, question_elements
-from bridge.sandbox.store import ADMIN_USERID
 
 API_VERSION = 2  # 2: upsert_modules
 MODTYPES = ("label", "page", "quiz", "resource", "url")
@@ -148,7 +146,7 @@ def _upsert(call: Call, course: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any
         db.execute("UPDATE modules SET name=?, intro=?, content=?, externalurl=?, timemodified=? WHERE id=?",
                    (name, p["intro"], fields["content"], fields["externalurl"], int(time.time()), cmid))
         courses.set_module_visible(db, cmid, visible, 1)
-    db.execute("DELETE FROM meta WHERE name=?", (_EDITOR_KEY.format(cmid=cmid),))  # now changed by this user
+    courses.forget_editor(db, cmid)
     if mainfile is not None:
         contextid = db.execute("SELECT contextid FROM modules WHERE id=?", (cmid,)).fetchone()[0]
         files.replace_area_from_draft(db, mainfile, contextid=contextid, component="mod_resource",
@@ -225,9 +223,8 @@ def get_modules(call: Call, p: dict[str, Any]) -> dict[str, Any]:
             "stealth": int(bool(m["visible"]) and not m["visibleoncoursepage"]), "deletioninprogress": 0,
             "timemodified": m["timemodified"], "fingerprint": m["fingerprint"]})
     modules.sort(key=lambda m: (m["section"], m["position"]))
-    plan = db.execute("SELECT fingerprint FROM course_plans WHERE courseid=?", (course["id"],)).fetchone()
     return {"courseid": course["id"], "api_version": API_VERSION, "plugin_version": int(PLUGIN_VERSION),
-            "plan_fingerprint": plan[0] if plan else "", "modules": modules}
+            "plan_fingerprint": courses.plan_fingerprint(db, course["id"]), "modules": modules}
 
 
 @wsfunction("local_certbridge_delete_module", {"courseid": INT(), "idnumber": RAW(), "prefix": RAW()},
@@ -254,7 +251,7 @@ def export_module(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     _course(call, cm["course"])
     if cm["modname"] not in MODTYPES:
         raise invalid_parameter(f"Unsupported module type: {cm['modname']}")
-    by = hand_editor(call.store, cm["id"])
+    by = courses.editor(db, cm["id"])
     out: dict[str, Any] = {
         "cmid": cm["id"], "idnumber": cm["idnumber"] or "", "modname": cm["modname"], "name": cm["name"],
         "intro": cm["intro"], "content": cm["content"] if cm["modname"] == "page" else "",
@@ -272,15 +269,6 @@ def export_module(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     elif cm["modname"] == "quiz":
         out["questionsxml"], out["questioncount"] = export_questions(call.store, db, cm["id"])
     return out
-
-
-#: Who last changed a module, as the sandbox remembers it (Moodle reads its log store).
-_EDITOR_KEY = "modifiedby:{cmid}"
-
-
-def hand_editor(store, cmid: int) -> dict[str, Any]:
-    raw = store.meta(_EDITOR_KEY.format(cmid=cmid))
-    return json.loads(raw) if raw else {"id": ADMIN_USERID, "name": "Admin User"}
 
 
 def export_questions(store, db: sqlite3.Connection, cmid: int) -> tuple[str, int]:

@@ -36,16 +36,6 @@ PLAN = Single({
 })
 
 
-def stored_plan(db: sqlite3.Connection, courseid: int) -> dict | None:
-    row = db.execute("SELECT plan FROM course_plans WHERE courseid=?", (courseid,)).fetchone()
-    return json.loads(row[0]) if row else None
-
-
-def plan_fingerprint(db: sqlite3.Connection, courseid: int) -> str:
-    row = db.execute("SELECT fingerprint FROM course_plans WHERE courseid=?", (courseid,)).fetchone()
-    return row[0] if row else ""
-
-
 @wsfunction("local_certbridge_set_course_plan", {"courseid": INT(), "plan": PLAN}, version=PLUGIN_VERSION)
 def set_course_plan(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     course = _course(call, p["courseid"])
@@ -115,7 +105,7 @@ def course_report(db: sqlite3.Connection, course: sqlite3.Row, plan: dict) -> di
 @wsfunction("local_certbridge_get_report", {"courseid": INT()}, version=PLUGIN_VERSION)
 def get_report(call: Call, p: dict[str, Any]) -> dict[str, Any]:
     course = _course(call, p["courseid"])
-    plan = stored_plan(call.db, course["id"])
+    plan = courses.stored_plan(call.db, course["id"])
     if plan is None:
         raise WSError("core\\exception\\moodle_exception", "certbridge_noplan",
                       f"Course {course['id']} has no certbridge plan yet: run certbridge sync for it.")
