@@ -49,9 +49,13 @@ from bridge.pack.lines import LineIndex
 CONFIG_FILE = "certbridge.toml"
 DEFAULT_STATE_DIR = Path(".certbridge/state")
 DEFAULT_PACKS = [Path("resource_packs")]
-_SITE_KEYS = {"name", "url", "token_env", "token_file", "token_credential", "workers", "rate_limit", "timeout",
-              "verify_tls", "ca_bundle", "drift", "prune", "max_delete", "allow_insecure_http",
-              "drift_keep_days", "drift_keep_max"}
+#: Every key a [[sites]] table may hold (a ``Site`` field) and the TOML types it takes.
+_SITE_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,), "url": (str,), "token_env": (str,), "token_file": (str,), "token_credential": (str,),
+    "workers": (int,), "rate_limit": (float, int), "timeout": (float, int), "verify_tls": (bool,),
+    "ca_bundle": (str,), "drift": (str,), "prune": (bool,), "max_delete": (int,), "allow_insecure_http": (bool,),
+    "drift_keep_days": (int,), "drift_keep_max": (int,)}
+_SITE_KEYS = frozenset(_SITE_TYPES)
 _TOKEN_KEYS = ("token_env", "token_file", "token_credential")
 _TOP_KEYS = {"packs", "state_dir", "sites", "metrics_file"}
 
@@ -274,11 +278,6 @@ def _url_ok(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-_SITE_TYPES: dict[str, tuple[type, ...]] = {
-    "name": (str,), "url": (str,), "token_env": (str,), "workers": (int,), "rate_limit": (float, int),
-    "timeout": (float, int), "verify_tls": (bool,), "ca_bundle": (str,), "drift": (str,), "prune": (bool,),
-    "max_delete": (int,), "token_file": (str,), "token_credential": (str,), "allow_insecure_http": (bool,),
-    "drift_keep_days": (int,), "drift_keep_max": (int,)}
 _TYPE_NAMES = {str: ("a string in quotes", "带引号的字符串"), int: ("a whole number", "整数"),
                float: ("a number", "数字"), bool: ("true or false", "布尔值（true 或 false）")}
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

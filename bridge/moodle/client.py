@@ -31,6 +31,11 @@ MODNAMES = ("resource", "page", "url", "label", "quiz")
 MAX_BATCH = 50
 
 
+def _check_modname(modname: object) -> None:
+    if modname not in MODNAMES:
+        raise ValueError(f"modname must be one of {', '.join(MODNAMES)}, not {modname!r}")
+
+
 class MoodleClient:
     """A Moodle site seen through one token.
 
@@ -208,8 +213,7 @@ class MoodleClient:
                       intro: str = "", visible: bool = True, position: int = -1, content: str = "",
                       externalurl: str = "", draftitemid: int = 0, filename: str = "") -> UpsertResult:
         """Create or update the module with this idnumber (``local_certbridge_upsert_module``)."""
-        if modname not in MODNAMES:
-            raise ValueError(f"modname must be one of {', '.join(MODNAMES)}, not {modname!r}")
+        _check_modname(modname)
         result = self._plugin_call("upsert_module", {
             "courseid": courseid, "idnumber": idnumber, "modname": modname, "section": section, "name": name,
             "intro": intro, "visible": visible, "position": position, "content": content,
@@ -228,8 +232,7 @@ class MoodleClient:
         if len(modules) > MAX_BATCH:
             raise ValueError(f"at most {MAX_BATCH} modules per call, not {len(modules)}")
         for module in modules:
-            if module.get("modname") not in MODNAMES:
-                raise ValueError(f"modname must be one of {', '.join(MODNAMES)}, not {module.get('modname')!r}")
+            _check_modname(module.get("modname"))
         if self.require_plugin().api_version < BATCH_API_VERSION:
             return [self._upsert_one(courseid, module) for module in modules]
         function = PLUGIN_PREFIX + "upsert_modules"

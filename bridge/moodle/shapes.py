@@ -17,7 +17,7 @@ A shape is written with:
 - ``nullable(shape)``: that shape or ``null``.
 
 Only the fields the client reads are listed. To add a function, add its entry to
-``SHAPES`` (e.g. a batched ``local_certbridge_upsert_modules``: ``{"modules": [UPSERTED]}``).
+``SHAPES``, reusing the shapes of the objects it shares (``MODULE``, ``UPSERTED``).
 """
 from __future__ import annotations
 
@@ -106,8 +106,7 @@ SHAPES: dict[str, Any] = {
     PLUGIN_PREFIX + "upsert_module": UPSERTED,
     # One result per module sent: written (UPSERTED's fields) or refused (errorcode, message).
     PLUGIN_PREFIX + "upsert_modules": {"courseid?": INT, "results": [
-        {"idnumber": STR, "ok": BOOL, "cmid": INT, "instance": INT, "created": BOOL, "fingerprint?": nullable(STR),
-         "errorcode?": nullable(STR), "message?": nullable(STR)}]},
+        {"idnumber": STR, "ok": BOOL, **UPSERTED, "errorcode?": nullable(STR), "message?": nullable(STR)}]},
     PLUGIN_PREFIX + "import_questions": {"cmid": INT, "questioncount": INT, "sumgrades": NUM,
                                          "fingerprint?": nullable(STR)},
     PLUGIN_PREFIX + "get_modules": {"modules": [MODULE], "api_version?": INT, "plugin_version?": INT,

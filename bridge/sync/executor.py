@@ -36,7 +36,7 @@ from bridge.errors import ExitCode
 from bridge.i18n import tr
 from bridge.moodle.compat import PLANS_PLUGIN_VERSION
 from bridge.moodle.errors import AmbiguousWrite, MoodleError, NotFound, ServerError, ShortnameTaken
-from bridge.moodle.types import RemoteModule, UpsertResult
+from bridge.moodle.types import RemoteModule
 from bridge.render.desired import DesiredCourse, DesiredModule, Payload
 from bridge.sync import planner as P
 from bridge.sync.state import ModuleRow, StateStore
@@ -409,11 +409,12 @@ class Executor:
             if isinstance(outcome, BaseException):
                 self._fail(job, action, outcome)
             else:
-                self._guard(job, action, lambda j, a, o=outcome: self._after_upsert(j, a, *o))
+                self._guard(job, action, lambda j, a, o=outcome: self._after_upsert(j, a, o.cmid, o.fingerprint))
 
     def _send_batch(self, job: CourseJob, sendable: list[tuple[P.Action, dict]]) -> list:
-        """Each module's ``(cmid, fingerprint)`` or its error. After an unknown outcome the
-        course is re-read by idnumber before anything is sent again."""
+        """Each module's outcome: its ``UpsertResult`` (or, after an unknown outcome, the
+        ``RemoteModule`` read back: both give ``cmid`` and ``fingerprint``) or its error.
+        After an unknown outcome the course is re-read by idnumber before anything is sent again."""
         assert job.courseid is not None
         modules = [params for _, params in sendable]
         try:
@@ -422,7 +423,6 @@ class Executor:
             outcomes = [err] * len(sendable)
         except Exception as err:  # noqa: BLE001 - the call as a whole failed: every module with it
             return [err] * len(sendable)
-        outcomes = [(o.cmid, o.fingerprint) if isinstance(o, UpsertResult) else o for o in outcomes]
         unknown = [i for i, o in enumerate(outcomes) if isinstance(o, (AmbiguousWrite, ServerError))]
         if not unknown:
             return outcomes
@@ -435,7 +435,7 @@ class Executor:
             d, err = sendable[i][0].module, outcomes[i]
             now = remote.get(d.idnumber)
             if now is not None and not P.module_differences(d, now, None):
-                outcomes[i] = (now.cmid, now.fingerprint)
+                outcomes[i] = now
             elif now is None and isinstance(err, AmbiguousWrite):
                 # The first request may still be creating it: a resend could make a second one.
                 outcomes[i] = AmbiguousWrite(
@@ -451,7 +451,7 @@ class Executor:
             except Exception as err:  # noqa: BLE001
                 again = [err] * len(resend)
             for i, outcome in zip(resend, again):
-                outcomes[i] = (outcome.cmid, outcome.fingerprint) if isinstance(outcome, UpsertResult) else outcome
+                outcomes[i] = outcome
         return outcomes
 
     def _after_upsert(self, job: CourseJob, action: P.Action, cmid: int, fingerprint: str) -> None:

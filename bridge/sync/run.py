@@ -339,8 +339,9 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
         exit_code = ExitCode.FAILURES
     else:
         exit_code = ExitCode.OK
+    job_of = {id(job.plan): job for job in jobs}  # a course with nothing to write has no job
     summary = {"site": site.name, "run_id": run_id, "summary": totals,
-               "courses": [course_line(w.plan, _results_of(jobs, w.plan), _courseid_of(jobs, w.plan))
+               "courses": [course_line(w.plan, *_outcome(job_of.get(id(w.plan))))
                            | {"figures": figures.get(w.desired.shortname)} for w in plan.courses],
                "invalid": plan.invalid, "kept": [r.listing() | {"overwritten": r.overwritten} for r in kept],
                "pruned": [r.listing() for r in pruned], "calls": client.stats.as_dict(),
@@ -350,12 +351,9 @@ def _apply(plan: SitePlan, site: Site, options: RunOptions, store: StateStore, c
     return summary
 
 
-def _results_of(jobs: list[CourseJob], plan: P.CoursePlan) -> list[ActionResult]:
-    return next((j.results for j in jobs if j.plan is plan), [])
-
-
-def _courseid_of(jobs: list[CourseJob], plan: P.CoursePlan) -> int | None:
-    return next((j.courseid for j in jobs if j.plan is plan), None)
+def _outcome(job: CourseJob | None) -> tuple[list[ActionResult], int | None]:
+    """A course's results and its id once known (none: the course had nothing to write)."""
+    return (job.results, job.courseid) if job is not None else ([], None)
 
 
 def _adopt_unchanged(plan: SitePlan, store: StateStore) -> None:
