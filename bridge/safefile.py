@@ -81,15 +81,6 @@ def too_large(path: Path | str, max_bytes: int) -> UnsafeFile:
                                             "{p} 超过 {mib} MiB 的上限。", p=path, mib=_mib(max_bytes)))
 
 
-def regular_file_problem(path: Path | str) -> str | None:
-    """Why ``path`` is no regular file (without opening it), or ``None`` if it is one."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return None  # missing: the caller says so in its own words
-    return None if stat.S_ISREG(mode) else kind_of(mode)
-
-
 def is_inside(path: Path | str, folder: Path | str) -> bool:
     """Whether the real path of ``path`` lies inside the real path of ``folder``."""
     real, base = os.path.realpath(path), os.path.realpath(folder)

@@ -10,7 +10,7 @@ from bridge.i18n import tr
 from bridge.pack.model import Pack, Resource
 from bridge.pack.problems import Problem, ProblemList
 from bridge.words import word
-from bridge.safefile import regular_file_problem
+from bridge.safefile import kind_of
 
 DEFAULT_MAX_FILE_BYTES = 200 * 1024 * 1024
 QUIZ_SUFFIXES = {".gift": "gift", ".txt": "gift", ".xml": "xml", ".xlsx": "sheet", ".csv": "sheet"}
@@ -94,17 +94,16 @@ def _check_file(resource: Resource, problems: ProblemList, max_bytes: int) -> bo
     """Exists, is a regular non-empty file under the size limit, of the right kind."""
     try:
         stat = os.stat(resource.source)
-        is_file = S_ISREG(stat.st_mode)
     except OSError:
-        is_file = False
-    if not is_file and (kind := regular_file_problem(resource.source)):
-        message = tr("'{p}' is {kind}, not a regular file. Put the file itself there.",
-                     "“{p}”是{kind}，不是普通文件。请放入文件本身。", p=resource.source_ref, kind=kind)
-        code = "file-not-regular"
-    elif not is_file:
+        stat = None
+    if stat is None:
         message = tr("File '{p}' does not exist in the pack. Add it or fix the path.",
                      "资源包中不存在文件“{p}”。请添加文件或修改路径。", p=resource.source_ref)
         code = "file-missing"
+    elif not S_ISREG(stat.st_mode):
+        message = tr("'{p}' is {kind}, not a regular file. Put the file itself there.",
+                     "“{p}”是{kind}，不是普通文件。请放入文件本身。", p=resource.source_ref, kind=kind_of(stat.st_mode))
+        code = "file-not-regular"
     elif stat.st_size == 0:
         message, code = tr("File '{p}' is empty.", "文件“{p}”为空。", p=resource.source_ref), "file-empty"
     elif stat.st_size > max_bytes:

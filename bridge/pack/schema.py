@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from bridge.i18n import tr
 from bridge.pack.lines import LineIndex
@@ -56,8 +56,9 @@ def _type_name(t: type | tuple[type, ...]) -> str:
     return tr(en, zh)
 
 
-def did_you_mean(name: str, known: list[str] | set[str] | dict) -> str | None:
-    """The known name closest to a misspelt ``name``, if one is close enough."""
+def did_you_mean(name: str, known: Iterable[str]) -> str | None:
+    """The known name closest to a misspelt ``name``, if one is close enough (ties go to
+    the greater name, so the order of ``known`` does not matter)."""
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -1,7 +1,6 @@
 """Rendering page resources to the HTML a Moodle page activity holds."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from bridge.errors import BridgeError, ExitCode
@@ -9,7 +8,7 @@ from bridge.i18n import tr
 from bridge.pack.model import Pack, Resource
 from bridge.render.context import page_context
 from bridge.render.templates import page_search_path
-from bridge.render.worker import PAGE_SECONDS, shared_worker
+from bridge.render.worker import page_seconds, shared_worker
 from bridge.render.worker import render as render_here
 
 _ENVIRONMENTS: dict = {}  # sandboxed environments of the project's templates, by search path
@@ -90,8 +89,7 @@ def _render_error(template: str, reply: dict) -> RenderError:
         from bridge.render.sandbox import MAX_PAGE_BYTES
 
         en, zh = _LIMITS.get(reply.get("what"), ("a limit was reached", "超出限制"))
-        seconds = float(os.environ.get("CERTBRIDGE_PAGE_SECONDS") or PAGE_SECONDS)
-        what = tr(en, zh, mib=MAX_PAGE_BYTES // 2**20, s=seconds)
+        what = tr(en, zh, mib=MAX_PAGE_BYTES // 2**20, s=page_seconds())
         return RenderError(tr("Template '{t}' ({w}) stopped: {what}. Pages are limited (docs/pack-format.md, "
                               "\"Limits\"); simplify the template.",
                               "模板“{t}”（{w}）被中止：{what}。页面渲染有限制（见 docs/pack-format.md“限制”一节）；请简化模板。",

@@ -8,7 +8,6 @@ whatever environment class renders it) and their ``vars`` accesses collected.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ import jinja2
 from jinja2 import meta, nodes
 
 from bridge.i18n import tr
+from bridge.pack.schema import did_you_mean
 
 #: The names a page template is given (bridge.render.pages).
 CONTEXT = ("pack", "course", "section", "resource", "vars", "skills")
@@ -144,11 +144,6 @@ def _environment(own: str | None, shared: tuple[str, ...]) -> jinja2.Environment
     from bridge.render.sandbox import PackTemplateLoader, PageSandbox
 
     return PageSandbox(PackTemplateLoader(own, list(shared)))
-
-
-def did_you_mean(name: str, candidates) -> str | None:
-    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def var_problems(env: jinja2.Environment, template: str, given: dict) -> list[tuple[str, str | None, str]]:

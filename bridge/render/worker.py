@@ -25,6 +25,13 @@ import orjson
 
 #: Wall-clock seconds one page may take (``CERTBRIDGE_PAGE_SECONDS`` overrides it).
 PAGE_SECONDS = 10.0
+
+
+def page_seconds() -> float:
+    """The time limit of one page: ``CERTBRIDGE_PAGE_SECONDS`` or ``PAGE_SECONDS``."""
+    return float(os.environ.get("CERTBRIDGE_PAGE_SECONDS") or PAGE_SECONDS)
+
+
 #: Address space of the worker process.
 WORKER_MEMORY_BYTES = 1 << 30
 _HEADER = struct.Struct(">I")
@@ -162,7 +169,7 @@ class RenderWorker:
             self._start()
 
     def render(self, request: dict[str, Any]) -> dict[str, Any]:
-        seconds = float(os.environ.get("CERTBRIDGE_PAGE_SECONDS") or PAGE_SECONDS)
+        seconds = page_seconds()
         with self._lock:
             proc = self._start()
             try:
