@@ -19,11 +19,14 @@ from pathlib import Path
 
 from bridge.i18n import tr
 from bridge.ime import Finding, apply, decode_utf8_or_gbk, scan_toml
+from bridge.safefile import UnsafeFile, is_inside, read_regular
 
 #: What ``fix`` looks at in a folder: the text files of a pack (``.txt`` only in a
 #: ``quizzes`` folder: elsewhere it is more likely a handout, published as it is).
 TEXT_SUFFIXES = (".toml", ".gift", ".html", ".htm")
 _TOML_ESCAPES = set('btnfr"\\uUe')
+#: Largest file ``fix`` reads (a quiz file's limit; a pack.toml is far smaller).
+MAX_FIX_BYTES = 20 * 2**20
 
 
 @dataclass
@@ -44,7 +47,8 @@ def files_to_fix(paths: list[Path]) -> list[Path]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 quizzes = "quizzes" in Path(root).relative_to(path).parts
                 found += [Path(root) / n for n in sorted(names) if not n.startswith(".")
-                          and (n.lower().endswith(TEXT_SUFFIXES) or (quizzes and n.lower().endswith(".txt")))]
+                          and (n.lower().endswith(TEXT_SUFFIXES) or (quizzes and n.lower().endswith(".txt")))
+                          and is_inside(Path(root) / n, path)]  # a link out of the folder is not its file
         else:
             found.append(path)
     return list(dict.fromkeys(found))
@@ -53,9 +57,10 @@ def files_to_fix(paths: list[Path]) -> list[Path]:
 def fix_file(path: Path) -> FixResult:
     result = FixResult(path)
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        result.error = tr("cannot read it: {e}", "无法读取：{e}", e=err.strerror or err)
+        data = read_regular(path, MAX_FIX_BYTES)
+    except UnsafeFile as err:
+        result.error = err.message if err.reason != "unreadable" else tr("cannot read it: {e}", "无法读取：{e}",
+                                                                          e=err.why)
         return result
     decoded = decode_utf8_or_gbk(data)
     if decoded is None:
