@@ -220,7 +220,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: "_Server"
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.info("%s %s", self.address_string(), printable(format % args))  # a request line is client text
+        # Called for every request: format it only when it is logged (a request line is client text).
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s %s", self.address_string(), printable(format % args))
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)

@@ -62,7 +62,7 @@ class quiz_import {
         try {
             // Teachers' previews hold on to questions; they are throwaway by design.
             quiz_delete_previews($quiz);
-            self::remove_questions($quiz, $oldids, $oldversions);
+            self::remove_questions($quiz, $oldversions);
             $questionids = self::import_file(\context_module::instance($cm->id), $course, $file);
             foreach ($questionids as $questionid) {
                 // Putting a question in a quiz needs the right to use it, as on core's quiz edit page.
@@ -165,18 +165,18 @@ class quiz_import {
     }
 
     /**
-     * Take the given questions (and every version of them) out of the quiz and delete them.
+     * Take the given questions out of the quiz and delete them.
      *
      * @param \stdClass $quiz
-     * @param int[] $questionids the questions the previous import created
-     * @param int[] $allversions every version of them, from all_versions()
+     * @param int[] $allversions every version of the questions the previous import created,
+     *        from all_versions(): the bank entries whose slots go are theirs
      */
-    private static function remove_questions(\stdClass $quiz, array $questionids, array $allversions): void {
+    private static function remove_questions(\stdClass $quiz, array $allversions): void {
         global $DB;
-        if (!$questionids) {
+        if (!$allversions) {
             return;
         }
-        [$insql, $params] = $DB->get_in_or_equal($questionids, SQL_PARAMS_NAMED);
+        [$insql, $params] = $DB->get_in_or_equal($allversions, SQL_PARAMS_NAMED);
         $params += ['quizid' => $quiz->id, 'component' => 'mod_quiz', 'area' => 'slot'];
         $slots = $DB->get_fieldset_sql("
                 SELECT DISTINCT s.slot
