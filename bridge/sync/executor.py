@@ -392,17 +392,16 @@ class Executor:
     def _upsert_batch(self, job: CourseJob, actions: list[P.Action]) -> None:
         """Upsert the actions' modules in one call (in order), then finish each action."""
         sendable: list[tuple[P.Action, dict]] = []
+
+        def prepare(job: CourseJob, action: P.Action) -> None:
+            if self.keeper is not None and action.overwrites_hand_edit:
+                # Moodle's version first; if it cannot be kept, this module is not overwritten.
+                job.kept[action.idnumber] = self.keeper.keep(job.plan.shortname, job.desired.pack_id,
+                                                             job.courseid, action)
+            sendable.append((action, self._upsert_params(job, action)))
+
         for action in actions:
-            try:
-                if self.aborted is not None:
-                    raise _Skip()
-                if self.keeper is not None and action.overwrites_hand_edit:
-                    # Moodle's version first; if it cannot be kept, this module is not overwritten.
-                    job.kept[action.idnumber] = self.keeper.keep(job.plan.shortname, job.desired.pack_id,
-                                                                 job.courseid, action)
-                sendable.append((action, self._upsert_params(job, action)))
-            except Exception as err:  # noqa: BLE001 - its upload failed: this module only
-                self._fail(job, action, err)
+            self._guard_step(job, action, prepare)  # a failed keep or upload fails this module only
         if not sendable:
             return
         for (action, _), outcome in zip(sendable, self._send_batch(job, sendable)):
