@@ -140,7 +140,7 @@ def _check_quiz(pack: Pack, resource: Resource, problems: ProblemList) -> None:
         if qp.code == "quiz-not-utf8":
             message = tr("the question bank of quiz '{r}': {m}", "测验“{r}”的题库：{m}", r=resource.id, m=message)
         problems.items.append(Problem(str(qp.file), qp.line, "quiz-invalid", message,
-                                      column=qp.column if isinstance(qp.column, int) else None,
+                                      column=qp.column_number,
                                       where=qp.where, context=qp.context))
 
 

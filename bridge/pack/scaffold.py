@@ -14,12 +14,12 @@ from pathlib import Path
 
 from bridge.errors import BridgeError, ExitCode
 from bridge.i18n import tr
+from bridge.pack.catalog import STANDARDS_DIR
 from bridge.pack.levels import canonical_level
 from bridge.pack.load import PACK_FILE
 from bridge.pack.model import Standard
 from bridge.pack.standard import group_requirements, load_standard
 
-STANDARDS_DIR = "standards"
 _PACK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 _TITLE_CHARS = 40
 

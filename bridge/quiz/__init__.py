@@ -76,7 +76,7 @@ def check_quiz_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
         log.problems = [p if p.where or p.line is None else dataclasses.replace(p, where=row_label(p.line))
                         for p in log.problems]
     if log:
-        log.problems.sort(key=lambda p: (p.line is not None, p.line or 0, p.column if isinstance(p.column, int) else 0))
+        log.problems.sort(key=lambda p: (p.line is not None, p.line or 0, p.column_number or 0))
         if log.dropped:
             log.problems.append(QuizProblem(str(path), None, "quiz-more-problems",
                                             tr("… and {n} more problems", "……另有 {n} 个问题", n=log.dropped)))

@@ -31,12 +31,17 @@ class QuizProblem:
     context: str | None = None
 
     @property
+    def column_number(self) -> int | None:
+        """The column as a number (GIFT); ``None`` for a spreadsheet's heading or none."""
+        return self.column if isinstance(self.column, int) else None
+
+    @property
     def location(self) -> str:
         if self.where:
             return f"{self.file}:{self.where}"
         if self.line is None:
             return self.file
-        return f"{self.file}:{self.line}" + (f":{self.column}" if isinstance(self.column, int) else "")
+        return f"{self.file}:{self.line}" + (f":{self.column}" if self.column_number is not None else "")
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.code}: {self.message}"
