@@ -128,7 +128,7 @@ def read_token_file(path: Path, site: str) -> str:
     credentials = os.environ.get("CREDENTIALS_DIRECTORY")
     managed = bool(credentials) and Path(credentials) in path.parents
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)  # a FIFO must not block the run
     except FileNotFoundError:
         raise ConfigError(tr("No token for site '{site}': {path} does not exist.", "站点“{site}”没有令牌：{path} 不存在。",
                              site=site, path=path), exit_code=ExitCode.SITE_ERROR) from None
@@ -138,6 +138,12 @@ def read_token_file(path: Path, site: str) -> str:
                              why=err.strerror or err), exit_code=ExitCode.SITE_ERROR) from None
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            from bridge.safefile import kind_of
+
+            raise ConfigError(tr("No token for site '{site}': {path} is {kind}, not a regular file.",
+                                 "站点“{site}”没有令牌：{path} 是{kind}，不是普通文件。", site=site, path=path,
+                                 kind=kind_of(info.st_mode)), exit_code=ExitCode.SITE_ERROR)
         mode = stat.S_IMODE(info.st_mode)
         if not managed and (mode & 0o077 or info.st_uid != os.geteuid()):
             raise ConfigError(

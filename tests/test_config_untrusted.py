@@ -23,3 +23,13 @@ def test_a_hostile_config_file_is_exit_2_with_a_message(tmp_path, kind, expected
     result = CliRunner().invoke(main, ["plan", "--config", str(config)])
     assert result.exit_code == 2, result.output
     assert expected in result.output and "Traceback" not in result.output
+
+
+def test_a_token_file_that_is_a_fifo_is_refused_at_once(tmp_path):
+    from bridge.config import ConfigError, read_token_file
+
+    fifo = tmp_path / "token"
+    os.mkfifo(fifo, 0o600)
+    with pytest.raises(ConfigError) as err:
+        read_token_file(fifo, "campus")  # no writer: blocking here would hang the nightly run
+    assert "named pipe" in err.value.message and err.value.exit_code == 3
