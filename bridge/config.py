@@ -368,9 +368,23 @@ def _site_value_problem(key: str, value, base: Path) -> str | None:
 
 
 def _read_file(path: Path) -> Config:
+    from bridge.pack.tomlfile import MAX_TOML_BYTES
+    from bridge.safefile import UnsafeFile, read_regular
+
     try:
-        text = path.read_text("utf-8-sig")
+        text = read_regular(path, MAX_TOML_BYTES).decode("utf-8-sig")
         data = tomllib.loads(text)
+    except UnsafeFile as err:
+        if err.reason == "unreadable" and not path.exists():
+            raise ConfigError(tr("Config file {f} not found.", "找不到配置文件 {f}。", f=path),
+                              hint=tr("Check --config or CERTBRIDGE_CONFIG.", "请检查 --config 或 CERTBRIDGE_CONFIG。")) from None
+        if err.reason == "not-regular" and path.is_dir():
+            raise ConfigError(tr("{f} is a folder; give the config file (certbridge.toml).",
+                                 "{f} 是目录；请给出配置文件（certbridge.toml）。", f=path)) from None
+        raise ConfigError(err.message) from None
+    except RecursionError:
+        raise ConfigError(tr("{f}: arrays or tables are nested too deeply. Fix the file.",
+                             "{f}：数组或表嵌套过深。请修正该文件。", f=path)) from None
     except FileNotFoundError:
         raise ConfigError(tr("Config file {f} not found.", "找不到配置文件 {f}。", f=path),
                           hint=tr("Check --config or CERTBRIDGE_CONFIG.", "请检查 --config 或 CERTBRIDGE_CONFIG。")) from None

@@ -53,8 +53,8 @@ def read_regular(path: Path | str, max_bytes: int) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UnsafeFile(path, "not-regular",
-                             tr("{p} is {kind}, not a regular file; only regular files are read from packs.",
-                                "{p} 是{kind}，不是普通文件；资源包中只读取普通文件。", p=path, kind=kind_of(info.st_mode)))
+                             tr("{p} is {kind}, not a regular file; certbridge reads only regular files (no pipes, devices or folders).",
+                                "{p} 是{kind}，不是普通文件；certbridge 只读取普通文件（不读管道、设备或目录）。", p=path, kind=kind_of(info.st_mode)))
         if info.st_size > max_bytes:
             raise too_large(path, max_bytes)
         chunks, total = [], 0

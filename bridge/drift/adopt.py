@@ -200,12 +200,12 @@ class _Edits:
 
     def apply(self, roots: list[Path]) -> None:
         before = {p: (p.read_bytes() if p.exists() else None) for p in self.changes}
-        problems_before = _errors(roots)
+        problems_before = {str(p) for p in _errors(roots)}
         try:
             for path, data in self.changes.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 store.atomic_write(path, data)
-            new_problems = [p for p in _errors(roots) if str(p) not in {str(q) for q in problems_before}]
+            new_problems = [p for p in _errors(roots) if str(p) not in problems_before]
         except BaseException:
             _restore(before)
             raise
