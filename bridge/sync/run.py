@@ -17,7 +17,7 @@ from bridge.config import Config, Site, insecure_warning, is_tls_error, tls_hint
 from bridge.drift.keep import Keeper
 from bridge.drift.store import drift_root
 from bridge.drift.sync import keep_conflicts, prune_kept
-from bridge.errors import BridgeError, ExitCode, write_error
+from bridge.errors import BridgeError, ExitCode
 from bridge.gcpause import paused_gc
 from bridge.i18n import tr
 from bridge.moodle import MoodleClient
@@ -247,10 +247,7 @@ def sync_site(config: Config, site: Site, options: RunOptions, reporter: Reporte
     """Apply the plan for ``site`` under its lock; return the run summary."""
     started = time.monotonic()
     state_path = config.state_path(site)
-    try:
-        state_path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise write_error(err, state_path.parent) from None
+    # The lock, taken first, creates the state folder (an unwritable one is a clear error there).
     with _site_hints(site), SiteLock(lock_path(state_path), wait=options.wait, notify=reporter.message), \
             StateStore(state_path) as store, connect(site) as client, _sigterm_interrupts():
         interrupted = store.last_interrupted_run()
