@@ -138,12 +138,11 @@ class _Multi:
 def _scan_toml_line(number: int, line: str, multi: _Multi) -> list[Finding]:
     found: list[Finding] = []
 
-    def flag(i: int, replacement: str | None = None) -> None:
+    def flag(i: int) -> None:
         ch = line[i]
-        if replacement is None:
-            replacement = CHARS[ch][0]
-            if ch == "：" and _BARE_KEY_BEFORE.match(line[:i]):
-                replacement = "="
+        replacement = CHARS[ch][0]
+        if ch == "：" and _BARE_KEY_BEFORE.match(line[:i]):
+            replacement = "="
         found.append(Finding(number, i + 1, ch, replacement))
 
     i, n = 0, len(line)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 
 from bridge.i18n import tr
-from bridge.ime import Finding, caret, unescaped
+from bridge.ime import CHARS, Finding, caret, unescaped
 from bridge.quiz.errors import ProblemLog
 
 _MARKERS = "=~＝～〜"
-_FULL_MARKERS = {"＝": "=", "～": "~", "〜": "~"}
+_FULL_MARKERS = "＝～〜"
 _TITLE_OPEN = re.compile(r"^(::|：：|:：|：:)")
 _TITLE_CLOSE = re.compile(r"::|：：|:：|：:")
 _WEIGHT = re.compile(r"([%％])(-?\d+(?:\.\d*)?)([%％])")
@@ -38,14 +38,10 @@ class _Block:
         self.text = "\n".join(parts)
         self.found: list[Finding] = []
 
-    def flag(self, offset: int, replacement: str | None = None) -> None:
+    def flag(self, offset: int) -> None:
         start, number, lead = next(s for s in reversed(self.starts) if s[0] <= offset)
         char = self.text[offset]
-        self.found.append(Finding(number, offset - start + lead + 1, char,
-                                  replacement or _FULL_MARKERS.get(char) or _ASCII[char]))
-
-
-_ASCII = {"＃": "#", "％": "%", "：": ":", "｛": "{", "｝": "}"}
+        self.found.append(Finding(number, offset - start + lead + 1, char, CHARS[char][0]))
 
 
 # Any character this module looks for: most files hold none, and are not scanned further.

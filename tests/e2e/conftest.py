@@ -7,6 +7,7 @@ self-signed certificate); otherwise the bundled sandbox on a free loopback port.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 
 import pytest
@@ -22,6 +23,20 @@ class E2ESite:
 
     def __repr__(self) -> str:  # never print tokens in test output
         return f"E2ESite(url={self.url!r}, real={self.real})"
+
+    def client(self, token: str | None = None):
+        """A client of this site, with the admin token unless another is given."""
+        from bridge.moodle import MoodleClient
+
+        return MoodleClient(self.url, self.token if token is None else token, verify=self.verify)
+
+    def delete_course_quietly(self, courseid: int, name: object = None) -> None:
+        """Clean-up on a live site is best effort: a course that cannot be deleted is a warning."""
+        try:
+            with self.client() as client:
+                client.delete_course(courseid)
+        except Exception as err:  # noqa: BLE001 - cleanup is best effort on a real site
+            warnings.warn(f"course {name or courseid} left on the site ({err})", stacklevel=2)
 
 
 @pytest.fixture(scope="session")

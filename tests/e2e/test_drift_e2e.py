@@ -8,14 +8,12 @@ from __future__ import annotations
 import json
 import time
 import uuid
-import warnings
 
 import pytest
 from click.testing import CliRunner
 
 from bridge.cli import main
 from bridge.errors import ExitCode
-from bridge.moodle import MoodleClient
 from fixtures.drift_world import PACK_HEAD
 from fixtures.sync_world import write_standard
 
@@ -55,16 +53,13 @@ def world(moodle_site, tmp_path_factory):
     def cli(*args):
         return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
-    with MoodleClient(moodle_site.url, moodle_site.token, verify=moodle_site.verify) as client:
+    with moodle_site.client() as client:
         try:
             yield folder, cli, client
         finally:
             course = client.get_course_by_shortname(SHORTNAME)
             if course is not None:
-                try:
-                    client.delete_course(int(course["id"]))
-                except Exception as err:  # noqa: BLE001 - cleanup is best effort on a real site
-                    warnings.warn(f"course {SHORTNAME} left on the site ({err})", stacklevel=1)
+                moodle_site.delete_course_quietly(int(course["id"]), SHORTNAME)
 
 
 def page(client):

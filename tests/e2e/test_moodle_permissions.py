@@ -47,8 +47,7 @@ def site(moodle_site):
     if not moodle_site.real or not moodle_site.lowpriv_token or not CONFIG or not PHP:
         pytest.skip("needs a real Moodle with CERTBRIDGE_E2E_LOWPRIV_TOKEN (a teacher), CERTBRIDGE_E2E_MOODLE_CONFIG "
                     "and php, to set role overrides")
-    with MoodleClient(moodle_site.url, moodle_site.token, verify=moodle_site.verify) as admin, \
-            MoodleClient(moodle_site.url, moodle_site.lowpriv_token, verify=moodle_site.verify) as teacher:
+    with moodle_site.client() as admin, moodle_site.client(moodle_site.lowpriv_token) as teacher:
         courseid = admin.create_course(f"CB-PERM-{RUN}", f"certbridge permissions {RUN}", 1)["id"]
         roles("enrol", courseid, TEACHER, "editingteacher")
         # The plugin's own capability at system level (get_info checks it there); the course

@@ -7,13 +7,11 @@ from __future__ import annotations
 import shutil
 import time
 import uuid
-import warnings
 
 import pytest
 from fixtures.report import add_copy, copy_packs
 
 from bridge.config import Config, Site
-from bridge.moodle import MoodleClient
 from bridge.report.run import run_report
 from bridge.sync.progress import Reporter
 from bridge.sync.run import RunOptions, sync_site
@@ -35,8 +33,7 @@ def synced(moodle_site, tmp_path_factory):
     shutil.rmtree(packs / "report-demo")  # its fixed shortname could clash on a shared site
     site = Site(name="e2e", url=moodle_site.url, token_env=TOKEN_ENV, workers=2, verify_tls=moodle_site.verify)
     config = Config(sites=[site], packs=[packs], state_dir=tmp / "state")
-    with pytest.MonkeyPatch.context() as mp, MoodleClient(moodle_site.url, moodle_site.token,
-                                                            verify=moodle_site.verify) as client:
+    with pytest.MonkeyPatch.context() as mp, moodle_site.client() as client:
         mp.setenv(TOKEN_ENV, moodle_site.token)
         summary = sync_site(config, site, RunOptions(), Reporter())
         assert summary["exit_code"] == 0, summary
@@ -45,10 +42,7 @@ def synced(moodle_site, tmp_path_factory):
             yield config, client, courses
         finally:
             for courseid in courses.values():
-                try:
-                    client.delete_course(courseid)
-                except Exception as err:  # noqa: BLE001 - cleanup is best effort on a real site
-                    warnings.warn(f"course {courseid} left on the site ({err})", stacklevel=1)
+                moodle_site.delete_course_quietly(courseid)
 
 
 def test_report_and_get_report_agree_after_hand_changes(synced, moodle_site):

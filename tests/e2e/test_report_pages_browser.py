@@ -13,7 +13,6 @@ import re
 import shutil
 import time
 import uuid
-import warnings
 
 import lxml.html
 import pytest
@@ -22,7 +21,6 @@ from browser import BrowserSession
 from fixtures.report import add_copy, copy_packs
 
 from bridge.config import Config, Site
-from bridge.moodle import MoodleClient
 from bridge.sync.progress import Reporter
 from bridge.sync.run import RunOptions, sync_site
 
@@ -68,8 +66,7 @@ def course(moodle_site, manager, tmp_path_factory):
     shutil.rmtree(packs / "report-demo")
     site = Site(name="e2e", url=moodle_site.url, token_env=TOKEN_ENV, verify_tls=moodle_site.verify)
     config = Config(sites=[site], packs=[packs], state_dir=tmp / "state")
-    with pytest.MonkeyPatch.context() as mp, MoodleClient(moodle_site.url, moodle_site.token,
-                                                            verify=moodle_site.verify) as client:
+    with pytest.MonkeyPatch.context() as mp, moodle_site.client() as client:
         mp.setenv(TOKEN_ENV, moodle_site.token)
         assert sync_site(config, site, RunOptions(), Reporter())["exit_code"] == 0
         found = client.get_course_by_shortname(f"E2E-PAGES-{RUN}")
@@ -79,10 +76,7 @@ def course(moodle_site, manager, tmp_path_factory):
         try:
             yield found
         finally:
-            try:
-                client.delete_course(int(found["id"]))
-            except Exception as err:  # noqa: BLE001 - cleanup is best effort on a real site
-                warnings.warn(f"course {found['id']} left on the site ({err})", stacklevel=1)
+            moodle_site.delete_course_quietly(int(found["id"]))
 
 
 @pytest.fixture(scope="module")
